@@ -1,0 +1,3 @@
+from refuge.cli import main
+
+main()

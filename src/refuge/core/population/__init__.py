@@ -1,0 +1,1 @@
+"""Synthetic evacuee population for scenarios and benchmarks (pure, deterministic)."""

@@ -1,0 +1,215 @@
+"""Arithmetic of the daily situation report.
+
+The reports app counts events in the ledger with a few grouped queries and hands the
+counts here as plain rows; this module turns them into the report's figures. Keeping
+the arithmetic apart from the queries lets it be tested on hand-made rows and read
+without knowing the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Shelter statuses that count as "operating": a full shelter still houses people.
+OPERATING = frozenset({"open", "full"})
+STANDBY = "standby"
+
+
+@dataclass(frozen=True)
+class DepartureCount:
+    """Persons who left home from one district, by mode, in or before the last 24 hours."""
+
+    district: str
+    mode: str  # "organised" | "own"
+    recent: bool  # within the 24 hours before as_of
+    persons: int
+
+
+@dataclass(frozen=True)
+class ShelterState:
+    """One shelter as it stood at as_of."""
+
+    shelter_id: int
+    region: str
+    status: str
+    capacity: int
+    occupants: int
+
+
+@dataclass(frozen=True)
+class SitrepInput:
+    operation: str
+    as_of: datetime
+    affected_region: str
+    districts: tuple[str, ...]  # districts under an evacuation order at as_of, in order
+    departures: tuple[DepartureCount, ...]
+    shelters: tuple[ShelterState, ...]
+    destinations: dict[str, int]  # destination kind at registration -> persons
+    region_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DistrictLine:
+    district: str
+    relocated_total: int
+    relocated_last_24h: int
+
+
+@dataclass(frozen=True)
+class RegionLine:
+    region: str
+    name: str
+    open: int
+    occupants: int
+    capacity: int
+    standby: int
+    standby_capacity: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.occupants)
+
+
+@dataclass(frozen=True)
+class Evacuation:
+    districts: int
+    relocated_total: int
+    relocated_last_24h: int
+    organised_last_24h: int
+    on_own_last_24h: int
+    by_district: tuple[DistrictLine, ...]
+
+
+@dataclass(frozen=True)
+class ShelterGroup:
+    open: int
+    occupants: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Sitrep:
+    operation: str
+    as_of: datetime
+    affected_region: str
+    evacuation: Evacuation
+    affected: ShelterGroup
+    other_regions: ShelterGroup
+    other_region_count: int
+    standby_shelters: int
+    standby_capacity: int
+    standby_territories: int
+    by_region: tuple[RegionLine, ...]
+    destinations_shelters: int
+    destinations_relatives_or_own: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "as_of": self.as_of.isoformat(timespec="seconds"),
+            "evacuation": {
+                **{k: v for k, v in asdict(self.evacuation).items() if k != "by_district"},
+                "by_district": [asdict(d) for d in self.evacuation.by_district],
+            },
+            "shelters": {
+                "affected_region": {"region": self.affected_region, **asdict(self.affected)},
+                "other_regions": {"regions": self.other_region_count, **asdict(self.other_regions)},
+                "standby": {
+                    "territories": self.standby_territories,
+                    "shelters": self.standby_shelters,
+                    "capacity": self.standby_capacity,
+                },
+                "by_region": [{**asdict(r), "free": r.free} for r in self.by_region],
+            },
+            "destinations": {
+                "shelters": self.destinations_shelters,
+                "relatives_or_own": self.destinations_relatives_or_own,
+            },
+        }
+
+
+def build_sitrep(data: SitrepInput) -> Sitrep:
+    return Sitrep(
+        operation=data.operation,
+        as_of=data.as_of,
+        affected_region=data.affected_region,
+        evacuation=_evacuation(data.districts, data.departures),
+        affected=_group(s for s in data.shelters if s.region == data.affected_region),
+        other_regions=_group(s for s in data.shelters if s.region != data.affected_region),
+        other_region_count=len(
+            {
+                s.region
+                for s in data.shelters
+                if s.region != data.affected_region and s.status in OPERATING
+            }
+        ),
+        standby_shelters=sum(1 for s in data.shelters if s.status == STANDBY),
+        standby_capacity=sum(s.capacity for s in data.shelters if s.status == STANDBY),
+        standby_territories=len({s.region for s in data.shelters if s.status == STANDBY}),
+        by_region=_by_region(data),
+        destinations_shelters=data.destinations.get("shelter", 0),
+        destinations_relatives_or_own=sum(
+            n for kind, n in data.destinations.items() if kind != "shelter"
+        ),
+    )
+
+
+def _evacuation(districts: tuple[str, ...], rows: tuple[DepartureCount, ...]) -> Evacuation:
+    total: dict[str, int] = defaultdict(int)
+    recent: dict[str, int] = defaultdict(int)
+    by_mode: dict[str, int] = defaultdict(int)
+    for row in rows:
+        total[row.district] += row.persons
+        if row.recent:
+            recent[row.district] += row.persons
+            by_mode[row.mode] += row.persons
+    # Districts under an order come first, in order; a departure from elsewhere
+    # (people leave before an order reaches them) still gets its own line.
+    names = list(districts) + sorted(set(total) - set(districts))
+    lines = tuple(DistrictLine(d, total[d], recent[d]) for d in names)
+    return Evacuation(
+        districts=len(districts),
+        relocated_total=sum(total.values()),
+        relocated_last_24h=sum(recent.values()),
+        organised_last_24h=by_mode["organised"],
+        on_own_last_24h=by_mode["own"],
+        by_district=lines,
+    )
+
+
+def _group(shelters: Iterable[ShelterState]) -> ShelterGroup:
+    operating = [s for s in shelters if s.status in OPERATING]
+    return ShelterGroup(
+        open=len(operating),
+        occupants=sum(s.occupants for s in operating),
+        capacity=sum(s.capacity for s in operating),
+    )
+
+
+def _by_region(data: SitrepInput) -> tuple[RegionLine, ...]:
+    regions = sorted({s.region for s in data.shelters})
+    lines = []
+    for code in regions:
+        here = [s for s in data.shelters if s.region == code]
+        group = _group(here)
+        standby = [s for s in here if s.status == STANDBY]
+        if group.open == 0 and group.occupants == 0 and not standby:
+            continue
+        lines.append(
+            RegionLine(
+                region=code,
+                name=data.region_names.get(code, code),
+                open=group.open,
+                occupants=group.occupants,
+                capacity=group.capacity,
+                standby=len(standby),
+                standby_capacity=sum(s.capacity for s in standby),
+            )
+        )
+    # The affected region first, then by occupants: where the people are.
+    lines.sort(key=lambda r: (r.region != data.affected_region, -r.occupants, r.region))
+    return tuple(lines)

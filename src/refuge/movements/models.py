@@ -1,0 +1,106 @@
+"""The movement ledger: an append-only record of what happens to each person.
+
+Occupancy, "relocated since start" and "last 24 hours" are all counted from here.
+A mistake is never edited away: a VOIDED event that references it takes it out of
+every count, and both stay on record.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from refuge.geo.models import District, Region, Settlement
+from refuge.operations.models import Operation
+from refuge.registry.models import Household, Person, ReceptionPoint
+from refuge.shelters.models import Shelter
+
+
+class LedgerIsAppendOnly(Exception):
+    pass
+
+
+class MovementQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("the movement ledger is append-only: record a correction")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("the movement ledger is append-only: record a correction")
+
+    def effective(self) -> "MovementQuerySet":
+        """Events that count: neither voiding events nor events voided by one."""
+        voided = Movement.objects.filter(kind=Movement.Kind.VOIDED, corrects__isnull=False).values(
+            "corrects_id"
+        )
+        return self.exclude(kind=Movement.Kind.VOIDED).exclude(pk__in=voided)
+
+
+class Movement(models.Model):
+    class Kind(models.TextChoices):
+        LEFT_HOME = "left_home"
+        REGISTERED = "registered"
+        ASSIGNED = "assigned"  # places reserved in a shelter
+        RELEASED = "released"  # a reservation given back unused
+        CHECKED_IN = "checked_in"
+        CHECKED_OUT = "checked_out"
+        VOIDED = "voided"  # corrects an earlier event
+
+    class Mode(models.TextChoices):
+        ORGANISED = "organised", "in an organised group"
+        OWN = "own", "on their own"
+
+    class CheckOutTo(models.TextChoices):
+        RELATIVES = "relatives"
+        OWN_HOUSING = "own_housing"
+        HOSPITAL = "hospital"
+        OTHER_SHELTER = "other_shelter"
+        HOME = "home"
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(help_text="when it happened")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="movements")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The origin district, copied from the settlement so the report groups without joins.
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reception_point = models.ForeignKey(
+        ReceptionPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    destination = models.CharField(max_length=14, blank=True)
+    destination_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["operation", "kind", "at"]),
+            models.Index(fields=["shelter", "kind", "at"]),
+            models.Index(fields=["person", "at"]),
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise LedgerIsAppendOnly("a recorded movement cannot be changed: record a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("a recorded movement cannot be deleted: record a correction")

@@ -1,0 +1,117 @@
+"""The situation report as text and as JSON, in the reader's language."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from refuge.core.sitrep import Sitrep
+
+
+def n(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def when(as_of: datetime, tz: str) -> str:
+    local = as_of.astimezone(ZoneInfo(tz))
+    return formats.date_format(local, "DATETIME_FORMAT")
+
+
+def as_json(report: Sitrep) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+
+
+def as_text(report: Sitrep, *, tz: str, affected_name: str) -> str:
+    e, a, o = report.evacuation, report.affected, report.other_regions
+    lines = [
+        _("Situation report: %(operation)s") % {"operation": report.operation},
+        _("As of %(when)s") % {"when": when(report.as_of, tz)},
+        "",
+        _(
+            "Since the start of the operation %(total)s people have been relocated from "
+            "%(districts)s districts under evacuation orders. In the last 24 hours "
+            "%(recent)s people left: %(own)s on their own and %(organised)s in organised groups."
+        )
+        % {
+            "total": n(e.relocated_total),
+            "districts": n(e.districts),
+            "recent": n(e.relocated_last_24h),
+            "own": n(e.on_own_last_24h),
+            "organised": n(e.organised_last_24h),
+        },
+        _(
+            "Most went to relatives or their own housing (%(relatives)s people); "
+            "%(sheltered)s were sent to temporary shelters."
+        )
+        % {
+            "relatives": n(report.destinations_relatives_or_own),
+            "sheltered": n(report.destinations_shelters),
+        },
+        _(
+            "In %(region)s, %(open)s temporary shelters house %(occupants)s people "
+            "(%(capacity)s places)."
+        )
+        % {
+            "region": affected_name,
+            "open": n(a.open),
+            "occupants": n(a.occupants),
+            "capacity": n(a.capacity),
+        },
+        _(
+            "In %(regions)s other regions, %(open)s temporary shelters house %(occupants)s "
+            "people (%(capacity)s places)."
+        )
+        % {
+            "regions": n(report.other_region_count),
+            "open": n(o.open),
+            "occupants": n(o.occupants),
+            "capacity": n(o.capacity),
+        },
+        _(
+            "A further %(shelters)s shelters with %(capacity)s places stand ready in "
+            "%(territories)s territories."
+        )
+        % {
+            "shelters": n(report.standby_shelters),
+            "capacity": n(report.standby_capacity),
+            "territories": n(report.standby_territories),
+        },
+        "",
+        _("Departures by district"),
+        _table(
+            [_("District"), _("Relocated"), _("Last 24 h")],
+            [[d.district, n(d.relocated_total), n(d.relocated_last_24h)] for d in e.by_district]
+            + [[_("Total"), n(e.relocated_total), n(e.relocated_last_24h)]],
+        ),
+        "",
+        _("Temporary shelters by region"),
+        _table(
+            [_("Region"), _("Open"), _("Occupants"), _("Places"), _("Free"), _("Standby")],
+            [
+                [r.name, n(r.open), n(r.occupants), n(r.capacity), n(r.free), n(r.standby)]
+                for r in report.by_region
+            ],
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        first, *rest = cells
+        return "  ".join(
+            [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def in_language(lang: str):  # type: ignore[no-untyped-def]
+    return translation.override(lang)

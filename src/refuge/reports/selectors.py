@@ -1,0 +1,141 @@
+"""Counts the ledger and the shelter registry into the situation report's input."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from refuge.core.sitrep import DepartureCount, ShelterState, Sitrep, SitrepInput, build_sitrep
+from refuge.geo.models import District, Region
+from refuge.movements.models import Movement
+from refuge.operations.models import Operation
+from refuge.operations.selectors import districts_under_orders
+from refuge.shelters.models import Shelter, ShelterChange
+
+
+class UnknownOperation(LookupError):
+    pass
+
+
+def operation_named(name: str | None) -> Operation:
+    """The operation with this slug or name; with none given, the only (or latest) one."""
+    if name:
+        op = Operation.objects.filter(Q(slug=name) | Q(name=name)).first()
+        if op is None:
+            known = ", ".join(Operation.objects.values_list("slug", flat=True)) or "none loaded"
+            raise UnknownOperation(f"unknown operation {name!r} (known: {known})")
+        return op
+    op = Operation.objects.first()
+    if op is None:
+        raise UnknownOperation("no operation is loaded: run `refuge scenario load kursk-2024`")
+    return op
+
+
+def sitrep(operation: Operation, as_of: datetime) -> Sitrep:
+    return build_sitrep(sitrep_input(operation, as_of))
+
+
+def sitrep_input(operation: Operation, as_of: datetime) -> SitrepInput:
+    events = Movement.objects.effective().filter(operation=operation, at__lte=as_of)
+    return SitrepInput(
+        operation=operation.name,
+        as_of=as_of,
+        affected_region=operation.affected_region.code,
+        districts=tuple(d.name for d in districts_under_orders(operation, as_of)),
+        departures=_departures(events, as_of),
+        shelters=_shelters(operation, events, as_of),
+        destinations=_destinations(events),
+        region_names={r.code: r.name for r in Region.objects.filter(shelters__operation=operation)},
+    )
+
+
+def _departures(events, as_of: datetime) -> tuple[DepartureCount, ...]:  # type: ignore[no-untyped-def]
+    since = as_of - timedelta(hours=24)
+    rows = (
+        events.filter(kind=Movement.Kind.LEFT_HOME)
+        .values("district_id", "mode")
+        .annotate(total=Count("id"), recent=Count("id", filter=Q(at__gt=since)))
+    )
+    names = {d.pk: d.name for d in District.objects.all()}
+    out = []
+    for r in rows:
+        district = names.get(r["district_id"], "—")
+        out.append(DepartureCount(district, r["mode"], True, r["recent"]))
+        out.append(DepartureCount(district, r["mode"], False, r["total"] - r["recent"]))
+    return tuple(out)
+
+
+def _shelters(operation: Operation, events, as_of: datetime) -> tuple[ShelterState, ...]:  # type: ignore[no-untyped-def]
+    occupancy = {
+        r["shelter_id"]: r["inn"] - r["out"]
+        for r in events.filter(kind__in=(Movement.Kind.CHECKED_IN, Movement.Kind.CHECKED_OUT))
+        .values("shelter_id")
+        .annotate(
+            inn=Count("id", filter=Q(kind=Movement.Kind.CHECKED_IN)),
+            out=Count("id", filter=Q(kind=Movement.Kind.CHECKED_OUT)),
+        )
+    }
+    state_then = ShelterChange.objects.filter(shelter=OuterRef("pk"), at__lte=as_of).order_by(
+        "-at", "-pk"
+    )
+    shelters = (
+        Shelter.objects.filter(operation=operation)
+        .annotate(
+            status_then=Subquery(state_then.values("status")[:1]),
+            capacity_then=Subquery(state_then.values("capacity")[:1]),
+        )
+        .values("pk", "region__code", "status_then", "capacity_then")
+    )
+    return tuple(
+        ShelterState(
+            shelter_id=s["pk"],
+            region=s["region__code"],
+            # A shelter with no recorded change by then did not exist yet.
+            status=s["status_then"] or "unknown",
+            capacity=s["capacity_then"] or 0,
+            occupants=occupancy.get(s["pk"], 0),
+        )
+        for s in shelters
+    )
+
+
+def _destinations(events) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    rows = (
+        events.filter(kind=Movement.Kind.REGISTERED).values("destination").annotate(n=Count("id"))
+    )
+    return {r["destination"]: r["n"] for r in rows}
+
+
+def default_as_of(operation: Operation, now: datetime) -> datetime:
+    """The morning report's moment: now, or for a finished operation the 08:00 after its last event."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Max
+
+    last = Movement.objects.filter(operation=operation).aggregate(last=Max("at"))["last"]
+    if last is None or now - last < timedelta(hours=24):
+        return now
+    local = last.astimezone(ZoneInfo(operation.timezone))
+    morning = local.replace(hour=8, minute=0, second=0, microsecond=0)
+    if morning < local:
+        morning += timedelta(days=1)
+    return min(now, morning)
+
+
+def daily_departures(operation: Operation, as_of: datetime) -> list[tuple[datetime, int]]:
+    """Persons who left home on each day (operation's local calendar) up to as_of."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.functions import TruncDate
+
+    tz = ZoneInfo(operation.timezone)
+    rows = (
+        Movement.objects.effective()
+        .filter(operation=operation, kind=Movement.Kind.LEFT_HOME, at__lte=as_of)
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    return [(r["day"], r["n"]) for r in rows]

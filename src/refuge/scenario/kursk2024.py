@@ -1,0 +1,362 @@
+"""The Kursk-2024 reference scenario: the operation, its orders, shelters and people.
+
+People are registered, placed and checked in through the same actions the desks
+use, so every figure the report prints afterwards is counted from the ledger.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from refuge.core.geodesy import great_circle_km
+from refuge.core.population.evacuation import (
+    KURSK_2024_DAILY,
+    Departure,
+    Evacuation,
+    Origin,
+    ReceptionSite,
+    Window,
+    daily_windows,
+)
+from refuge.geo.gazetteer import DATA, load_kursk_oblast, load_regions, read_rows
+from refuge.geo.models import District, Region, Settlement
+from refuge.operations.models import EvacuationOrder, Operation
+from refuge.operations.selectors import coverage_start
+from refuge.placement.services import ShelterRequest, plan_for_households
+from refuge.registry.actions import MemberData, Registration, do_register_households
+from refuge.registry.models import Household, ReceptionPoint
+from refuge.scenario.network import plan_shelters
+from refuge.shelters.actions import Arrival, do_assign, do_change_status, do_check_in, do_check_out
+from refuge.shelters.models import Shelter, ShelterChange, Status
+
+MSK = ZoneInfo("Europe/Moscow")
+START = datetime(2024, 8, 6, 8, 0, tzinfo=MSK)
+FIRST_REPORT = datetime(2024, 8, 7, 8, 0, tzinfo=MSK)
+SLUG = "kursk-2024"
+DEFAULT_POPULATION = {"city": 8000, "town": 2500, "village": 250}
+
+
+class ScenarioError(Exception):
+    pass
+
+
+def load(
+    *, scale: float = 1.0, seed: int = 2024, progress: Callable[[str], None] = print
+) -> Operation:
+    if not scale > 0:
+        raise ScenarioError(f"--scale must be greater than 0, not {scale}")
+    if Operation.objects.exists():
+        raise ScenarioError(
+            "the database already holds an operation; load a scenario into an empty database"
+        )
+    rng = random.Random(seed)
+    with transaction.atomic():
+        load_regions()
+        load_kursk_oblast()
+        operation = _operation()
+        receptions = _reception_points(operation)
+        plans = _shelter_network(operation, rng, scale)
+        progress(f"operation, {len(receptions)} reception points and {len(plans)} shelters")
+        windows = daily_windows(FIRST_REPORT, KURSK_2024_DAILY, scale)
+        evacuation = Evacuation(
+            _origins(operation),
+            [ReceptionSite(r.pk, r.lat, r.lon) for r in receptions],
+            seed=seed,
+            scale=scale,
+        )
+        people = _People(operation, receptions, plans)
+        for window, departures in _by_window(evacuation.run(windows), windows):
+            people.arrive(window, departures)
+            progress(f"{window.end:%d %b}: {sum(d.household.size for d in departures)} left")
+        people.leave_shelters(until=windows[-1].end)
+    return operation
+
+
+def _operation() -> Operation:
+    krs = Region.objects.get(code="RU-KRS")
+    operation = Operation.objects.create(
+        slug=SLUG,
+        name="Kursk oblast evacuation, August 2024",
+        affected_region=krs,
+        started_at=START,
+        timezone="Europe/Moscow",
+    )
+    districts = {d.slug: d for d in District.objects.filter(region=krs)}
+    for row in read_rows(DATA / "evacuation_orders_kursk_2024.csv"):
+        order = EvacuationOrder.objects.create(
+            operation=operation,
+            effective_at=datetime.fromisoformat(row["date"]).replace(tzinfo=MSK)
+            if "T" in row["date"]
+            else datetime.fromisoformat(row["date"] + "T00:00").replace(tzinfo=MSK),
+            kind=row["kind"],
+            scope=row["scope"],
+            within_km=float(row["within_km"]) if row.get("within_km") else None,
+            note=row.get("note", ""),
+        )
+        slugs = [s for s in (row.get("districts") or "").split(";") if s]
+        order.districts.set([districts[s] for s in slugs])
+        names = [s for s in (row.get("settlements") or "").split(";") if s]
+        if names:
+            order.settlements.set(
+                Settlement.objects.filter(name_ru__in=names, district__region=krs)
+            )
+    return operation
+
+
+def _affected_sites() -> list[tuple[str | None, str, float, float]]:
+    """The regional capital first, then the centres of districts under no order."""
+    krs = Region.objects.get(code="RU-KRS")
+    evacuated = {
+        r["slug"] for r in read_rows(DATA / "kursk_districts.csv") if r["evacuated"] == "1"
+    }
+    rest = [
+        (d.slug, d.centre or d.name_ru, d.lat, d.lon)
+        for d in District.objects.filter(region=krs).exclude(slug__in=evacuated)
+    ]
+    return [(None, krs.capital or "Курск", krs.lat or 51.73, krs.lon or 36.19), *rest]
+
+
+def _reception_points(operation: Operation) -> list[ReceptionPoint]:
+    krs = operation.affected_region
+    sites = _affected_sites()
+    kursk = sites[0]
+    border = Settlement.objects.filter(district__region=krs).order_by("border_km").first()
+    near = sorted(
+        sites[1:],
+        key=lambda s: great_circle_km((s[2], s[3]), (border.lat, border.lon)) if border else 0,
+    )[:6]
+    names = ["Курск, КСК «Магистраль»", "Курск, ДС «Юбилейный»", "Курск, вокзал"]
+    points = [
+        ReceptionPoint(
+            operation=operation,
+            name=name,
+            region=krs,
+            address=kursk[1],
+            lat=kursk[2] + 0.01 * i,
+            lon=kursk[3] + 0.01 * i,
+        )
+        for i, name in enumerate(names)
+    ] + [
+        ReceptionPoint(
+            operation=operation,
+            name=f"Пункт приёма, {s[1]}",
+            region=krs,
+            address=s[1],
+            lat=s[2],
+            lon=s[3],
+        )
+        for s in near
+    ]
+    return ReceptionPoint.objects.bulk_create(points)
+
+
+def _shelter_network(operation: Operation, rng: random.Random, scale: float) -> list[Shelter]:
+    regions = {r.code: r for r in Region.objects.filter(country="RU")}
+    region_sites = {
+        code: (r.capital or r.name_ru or r.name_en, r.lat, r.lon)
+        for code, r in regions.items()
+        if r.lat is not None
+    }
+    standby_order = ["RU-KRS"] + sorted(c for c in region_sites if c != "RU-KRS")
+    plans = plan_shelters(
+        rng,
+        scale=scale,
+        start=START,
+        affected_sites=_affected_sites(),
+        region_sites=region_sites,
+        standby_regions=standby_order,
+    )
+    districts = {d.slug: d for d in District.objects.filter(region=operation.affected_region)}
+    shelters = Shelter.objects.bulk_create(
+        Shelter(
+            operation=operation,
+            name=p.name,
+            region=regions[p.region],
+            district=districts.get(p.district_slug or ""),
+            address=p.address,
+            lat=p.lat,
+            lon=p.lon,
+            kind=p.kind,
+            capacity=p.capacity,
+            wheelchair_access=p.wheelchair,
+            medical_post=p.medical,
+            children_area=p.children,
+            pets_allowed=p.pets,
+            status=Status.STANDBY,
+        )
+        for p in plans
+    )
+    ShelterChange.objects.bulk_create(
+        ShelterChange(
+            shelter=s,
+            at=START,
+            status=Status.STANDBY,
+            capacity=s.capacity,
+            reason="in the standby network",
+        )
+        for s in shelters
+    )
+    for s, p in zip(shelters, plans, strict=True):
+        s.opens_at = p.opens_at  # type: ignore[attr-defined]
+    return shelters
+
+
+def _origins(operation: Operation) -> list[Origin]:
+    starts = coverage_start(operation)
+    return [
+        Origin(
+            key=s.pk,
+            district=s.district.slug,
+            lat=s.lat,
+            lon=s.lon,
+            population=s.population or DEFAULT_POPULATION.get(s.kind, 250),
+            covered_from=starts[s.pk],
+        )
+        for s in Settlement.objects.filter(pk__in=starts).select_related("district")
+    ]
+
+
+def _by_window(departures, windows: Sequence[Window]):  # type: ignore[no-untyped-def]
+    batch: list[Departure] = []
+    index = 0
+    for d in departures:
+        while d.left_at >= windows[index].end:
+            yield windows[index], batch
+            batch, index = [], index + 1
+        batch.append(d)
+    yield windows[index], batch
+    for w in windows[index + 1 :]:
+        yield w, []
+
+
+class _People:
+    """Registers each day's departures and takes the shelter-bound to their shelters."""
+
+    def __init__(
+        self, operation: Operation, receptions: list[ReceptionPoint], shelters: list[Shelter]
+    ) -> None:
+        self.operation = operation
+        self.receptions = {r.pk: r for r in receptions}
+        self.settlements = {
+            s.pk: s for s in Settlement.objects.filter(district__region=operation.affected_region)
+        }
+        self.regions = {r.code: r for r in Region.objects.all()}
+        self.unopened = sorted(
+            (s for s in shelters if s.opens_at is not None),  # type: ignore[attr-defined]
+            key=lambda s: s.opens_at,  # type: ignore[attr-defined]
+        )
+        self.stays: list[tuple[datetime, Household, Shelter]] = []
+        # Households no open shelter could take yet; they are offered places again the
+        # next day, when more shelters have opened.
+        self.waiting: list[tuple[Household, Departure]] = []
+
+    def arrive(self, window: Window, departures: list[Departure]) -> None:
+        self._open_shelters(until=window.end)
+        households = do_register_households(
+            operation=self.operation,
+            registrations=[self._registration(d) for d in departures],
+        )
+        bound = [
+            (h, d)
+            for h, d in zip(households, departures, strict=True)
+            if d.destination == "shelter"
+        ]
+        self.waiting = self._place(self.waiting + bound)
+        self.leave_shelters(until=window.end)
+
+    def _open_shelters(self, until: datetime) -> None:
+        while self.unopened and self.unopened[0].opens_at < until:  # type: ignore[attr-defined]
+            s = self.unopened.pop(0)
+            do_change_status(
+                shelter=s,
+                status=Status.OPEN,
+                at=s.opens_at,  # type: ignore[attr-defined]
+                reason="opened for evacuees",
+            )
+
+    def _registration(self, d: Departure) -> Registration:
+        return Registration(
+            reception_point=self.receptions[d.reception],
+            origin=self.settlements[d.origin],
+            left_at=d.left_at,
+            mode=d.mode,
+            registered_at=d.registered_at,
+            destination=d.destination,
+            destination_region=self.regions.get(d.destination_region or ""),
+            phone=d.household.phone,
+            members=[
+                MemberData(
+                    given_name=m.given_name,
+                    patronymic=m.patronymic,
+                    family_name=m.family_name,
+                    sex=m.sex,
+                    birth_year=m.birth_year,
+                    birth_month=m.birth_month,
+                    birth_day=m.birth_day,
+                    needs=m.needs,
+                    consents_to_be_found=m.consents_to_be_found,
+                )
+                for m in d.household.members
+            ],
+        )
+
+    def _place(self, bound: list[tuple[Household, Departure]]) -> list[tuple[Household, Departure]]:
+        """Place shelter-bound households, in the oblast or beyond as they chose; return the rest."""
+        affected = self.operation.affected_region_id
+        waiting = []
+        for in_region in (True, False):
+            group = [(h, d) for h, d in bound if d.shelter_in_affected_region == in_region]
+            if not group:
+                continue
+            requests = [
+                ShelterRequest(
+                    household=h,
+                    size=d.household.size,
+                    lat=self.settlements[d.origin].lat,
+                    lon=self.settlements[d.origin].lon,
+                    needs=d.household.needs & {"wheelchair", "medical"},
+                )
+                for h, d in group
+            ]
+            open_now = Shelter.objects.filter(operation=self.operation, status=Status.OPEN)
+            pool = (
+                open_now.filter(region_id=affected)
+                if in_region
+                else open_now.exclude(region_id=affected)
+            )
+            plan = plan_for_households(requests, list(pool))
+            arrivals = []
+            for (h, d), shelter in zip(group, plan, strict=True):
+                if shelter is None:
+                    waiting.append((h, d))
+                    continue
+                at = max(
+                    d.registered_at,
+                    shelter.opens_at if hasattr(shelter, "opens_at") else d.registered_at,
+                )
+                do_assign(household=h, shelter=shelter, at=at)
+                km = great_circle_km(
+                    (self.settlements[d.origin].lat, self.settlements[d.origin].lon),
+                    (shelter.lat, shelter.lon),
+                )
+                arrived = at + timedelta(hours=1 + km / 50)
+                arrivals.append(Arrival(household=h, shelter=shelter, at=arrived, reserved=True))
+                if d.stay_days:
+                    self.stays.append((arrived + timedelta(days=d.stay_days), h, shelter))
+            do_check_in(arrivals)
+        return waiting
+
+    def leave_shelters(self, until: datetime) -> None:
+        due = [s for s in self.stays if s[0] < until]
+        self.stays = [s for s in self.stays if s[0] >= until]
+        for at, household, shelter in sorted(due, key=lambda s: s[0]):
+            do_check_out(household=household, shelter=shelter, at=at, to="relatives")
+
+
+__all__ = ["load", "ScenarioError", "defaultdict"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SheltersConfig(AppConfig):
+    name = "refuge.shelters"
+    label = "shelters"
