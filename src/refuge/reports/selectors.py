@@ -108,12 +108,15 @@ def _destinations(events) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def default_as_of(operation: Operation, now: datetime) -> datetime:
-    """The morning report's moment: now, or for a finished operation the 08:00 after its last event."""
+    """The morning report's moment: now, or for an operation whose departures ended more
+    than a day ago, the 08:00 after the last departure."""
     from zoneinfo import ZoneInfo
 
     from django.db.models import Max
 
-    last = Movement.objects.filter(operation=operation).aggregate(last=Max("at"))["last"]
+    last = Movement.objects.filter(operation=operation, kind=Movement.Kind.LEFT_HOME).aggregate(
+        last=Max("at")
+    )["last"]
     if last is None or now - last < timedelta(hours=24):
         return now
     local = last.astimezone(ZoneInfo(operation.timezone))

@@ -30,7 +30,7 @@ def situation(request: HttpRequest) -> HttpResponse:
             "operation": operation,
             "report": report,
             "departure_bars": charts.column_chart(
-                [(formats.date_format(d, "SHORT_DATE_FORMAT"), n) for d, n in days]
+                [(formats.date_format(d, "d.m"), n) for d, n in days]
             ),
             "regions": [
                 {"line": r, "percent": charts.share(r.occupants, r.capacity)}

@@ -1,0 +1,71 @@
+"""Every figure is a query over the ledger: one more event moves it by exactly one."""
+
+from refuge.conftest import msk
+from refuge.movements.models import Movement
+from refuge.reports.selectors import sitrep
+from refuge.shelters.actions import Arrival, do_check_in, do_check_out
+
+
+def figures(operation, day=19, hour=8):
+    return sitrep(operation, msk(day, hour)).as_json()
+
+
+def test_one_more_departure_moves_the_totals_by_one(operation, register):
+    register(3, day=10)
+    before = figures(operation)
+    register(1, day=18, hour=12, mode="organised")
+    after = figures(operation)
+    e0, e1 = before["evacuation"], after["evacuation"]
+    assert e1["relocated_total"] == e0["relocated_total"] + 1 == 4
+    assert e1["relocated_last_24h"] == e0["relocated_last_24h"] + 1 == 1
+    assert e1["organised_last_24h"] == 1
+    sudzhansky = next(
+        d for d in after["evacuation"]["by_district"] if d["district"] == "Sudzhansky"
+    )
+    assert sudzhansky["relocated_total"] == 4
+
+
+def test_a_departure_after_the_moment_does_not_count(operation, register):
+    register(2, day=19, hour=9)
+    assert figures(operation)["evacuation"]["relocated_total"] == 0
+    assert figures(operation, day=19, hour=12)["evacuation"]["relocated_total"] == 2
+
+
+def test_the_24_hour_window_is_half_open(operation, register):
+    register(1, day=18, hour=8)  # exactly 24 hours before 19 Aug 08:00: yesterday's report
+    e = figures(operation)["evacuation"]
+    assert (e["relocated_total"], e["relocated_last_24h"]) == (1, 0)
+
+
+def test_occupancy_follows_check_in_and_check_out(operation, register, shelter):
+    household = register(4, day=10, destination="shelter")
+    do_check_in([Arrival(household=household, shelter=shelter, at=msk(10, 18))])
+    home = figures(operation)["shelters"]["affected_region"]
+    assert (home["open"], home["occupants"], home["capacity"]) == (1, 4, 10)
+    assert figures(operation, day=10, hour=17)["shelters"]["affected_region"]["occupants"] == 0
+    do_check_out(household=household, shelter=shelter, at=msk(12), to="relatives")
+    assert figures(operation)["shelters"]["affected_region"]["occupants"] == 0
+    assert figures(operation, day=11)["shelters"]["affected_region"]["occupants"] == 4
+    assert figures(operation)["destinations"]["shelters"] == 4
+
+
+def test_a_voided_departure_leaves_every_count(operation, register):
+    household = register(2, day=10)
+    first = Movement.objects.filter(household=household, kind=Movement.Kind.LEFT_HOME).first()
+    Movement.objects.create(
+        operation=operation,
+        kind=Movement.Kind.VOIDED,
+        at=msk(11),
+        person=first.person,
+        household=household,
+        corrects=first,
+        note="registered twice by mistake",
+    )
+    assert figures(operation)["evacuation"]["relocated_total"] == 1
+
+
+def test_shelter_status_is_read_as_it_stood_then(operation, shelter):
+    assert figures(operation, day=6, hour=9)["shelters"]["standby"]["shelters"] == 1
+    assert figures(operation, day=6, hour=9)["shelters"]["affected_region"]["open"] == 0
+    assert figures(operation)["shelters"]["affected_region"]["open"] == 1
+    assert figures(operation, day=5)["shelters"]["standby"]["shelters"] == 0
