@@ -79,6 +79,9 @@ class Person(models.Model):
     unaccompanied_minor = models.BooleanField(default=False)
     elderly_alone = models.BooleanField(default=False)
     consents_to_be_found = models.BooleanField(default=False)
+    # When this record last changed: PFIF's entry_date, so partners can sync
+    # incrementally by asking for everything changed since their last copy.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         constraints = [
