@@ -1,0 +1,73 @@
+"""A registered person as the linkage core sees it: plain strings and a possibly partial date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class BadBirthDate(ValueError):
+    """A birth date not in YYYY-MM-DD, YYYY-MM or YYYY form, or not a calendar date."""
+
+
+@dataclass(frozen=True, slots=True)
+class BirthDate:
+    """A birth date of which the day, or the day and the month, may be unknown."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> BirthDate | None:
+        text = text.strip()
+        if not text:
+            return None
+        found = _DATE.match(text)
+        if not found:
+            raise BadBirthDate(f"{text!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+        year, month, day = (int(part) if part else None for part in found.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            raise BadBirthDate(f"{text!r} has month {month}")
+        if day is not None and month is not None:
+            try:
+                dt.date(year, month, day)
+            except ValueError as exc:
+                raise BadBirthDate(f"{text!r} is not a calendar date") from exc
+        return cls(year, month, day)
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One registration of one person, as typed at a reception point, shelter or list."""
+
+    record_id: str
+    given_name: str = ""
+    patronymic: str = ""
+    family_name: str = ""
+    sex: str = ""
+    birth_date: BirthDate | None = None
+    phone: str = ""
+    document_number: str = ""
+    settlement: str = ""
+    address: str = ""
+    postcode: str = ""
+
+
+FIELDS: tuple[str, ...] = (
+    "given_name", "patronymic", "family_name", "sex", "birth_date", "phone",
+    "document_number", "settlement", "address", "postcode",
+)  # fmt: skip
+NAME_FIELDS: tuple[str, ...] = ("given_name", "patronymic", "family_name")
