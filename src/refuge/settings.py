@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "refuge.tracing",
     "refuge.reports",
     "refuge.scenario",
+    "refuge.interchange",
+    "refuge.accounts",
+    "refuge.audit",
+    "refuge.desks",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/desk/"
+LOGOUT_REDIRECT_URL = None
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]

@@ -2,5 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("refuge.accounts.urls")),
+    path("audit/", include("refuge.audit.urls")),
+    path("desk/", include("refuge.desks.urls")),
     path("", include("refuge.reports.urls")),
 ]

@@ -1,0 +1,37 @@
+"""Who looked at or changed which personal record, when, from where.
+
+The summary never holds a name, a phone number or a birth date: the trail itself
+must be safe to show an auditor who has no right to personal data.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW_PERSON = "view_person"
+        VIEW_HOUSEHOLD = "view_household"
+        SEARCH = "search"
+        CREATE = "create"
+        CHANGE = "change"
+        EXPORT = "export"
+        LOGIN = "login"
+        LOGIN_FAILED = "login_failed"
+        DENIED = "denied"  # asked for a record outside the user's scope
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=24, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["action", "at"])]

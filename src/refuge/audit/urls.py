@@ -1,0 +1,5 @@
+from django.urls import path
+
+from refuge.audit import views
+
+urlpatterns = [path("", views.trail, name="audit_trail")]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DesksConfig(AppConfig):
+    name = "refuge.desks"
+    label = "desks"

@@ -1,0 +1,190 @@
+"""Scoped reads for the desks. Each read of personal data writes its audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from refuge.accounts.models import Role
+from refuge.accounts.scope import Actor, OutOfScope, households_for, shelters_for
+from refuge.audit.actions import do_record
+from refuge.audit.models import AuditEvent
+from refuge.geo.models import Region, Settlement
+from refuge.movements.models import Movement
+from refuge.registry.models import Household, Person
+from refuge.shelters.models import Shelter, Status
+
+A = AuditEvent.Action
+
+
+def household_for(actor: Actor, pk: int) -> Household:
+    household = households_for(actor).select_related("origin", "reception_point").filter(pk=pk)
+    found = household.first()
+    if found is None:
+        do_record(actor=actor, action=A.DENIED, object_type="household", object_id=pk)
+        raise OutOfScope(pk)
+    do_record(actor=actor, action=A.VIEW_HOUSEHOLD, object_type="household", object_id=pk)
+    return found
+
+
+def household_movements(household: Household) -> QuerySet[Movement]:
+    return (
+        Movement.objects.effective()
+        .filter(household=household)
+        .exclude(kind=Movement.Kind.LEFT_HOME)
+        .select_related("shelter", "reception_point")
+        .order_by("at", "pk")
+    )
+
+
+def shelter_for(actor: Actor, pk: int) -> Shelter:
+    shelter = shelters_for(actor).select_related("region").filter(pk=pk).first()
+    if shelter is None:
+        raise OutOfScope(pk)
+    return shelter
+
+
+@dataclass(frozen=True)
+class HouseholdAtShelter:
+    household: Household
+    people: list[Person]
+
+
+def shelter_households(actor: Actor, shelter: Shelter) -> dict[str, list[HouseholdAtShelter]]:
+    """Who is expected (places reserved, not yet in) and who is inside a shelter."""
+    shelter = shelter_for(actor, shelter.pk)
+    K = Movement.Kind
+    rows = (
+        Movement.objects.effective()
+        .filter(shelter=shelter)
+        .values("household_id")
+        .annotate(
+            assigned=Count("id", filter=Q(kind=K.ASSIGNED)),
+            released=Count("id", filter=Q(kind=K.RELEASED)),
+            inn=Count("id", filter=Q(kind=K.CHECKED_IN)),
+            out=Count("id", filter=Q(kind=K.CHECKED_OUT)),
+        )
+    )
+    expected = {r["household_id"] for r in rows if r["assigned"] - r["released"] - r["inn"] > 0}
+    inside = {r["household_id"] for r in rows if r["inn"] - r["out"] > 0}
+    households = Household.objects.filter(pk__in=expected | inside).prefetch_related("members")
+    by_id = {h.pk: HouseholdAtShelter(h, list(h.members.all())) for h in households}
+    do_record(
+        actor=actor,
+        action=A.VIEW_PERSON,
+        object_type="shelter",
+        object_id=shelter.pk,
+        summary=f"arrivals and residents list: {len(by_id)} households",
+    )
+    return {
+        "expected": [by_id[pk] for pk in sorted(expected) if pk in by_id],
+        "inside": [by_id[pk] for pk in sorted(inside) if pk in by_id],
+    }
+
+
+def household_at_shelter(actor: Actor, shelter: Shelter, pk: int) -> Household:
+    """A household with movements at this shelter, for a check-in or check-out there."""
+    shelter = shelter_for(actor, shelter.pk)
+    there = Movement.objects.filter(shelter=shelter).values("household_id")
+    household = Household.objects.filter(pk=pk, pk__in=there).first()
+    if household is None:
+        do_record(actor=actor, action=A.DENIED, object_type="household", object_id=pk)
+        raise OutOfScope(pk)
+    return household
+
+
+def shelters_table(
+    actor: Actor,
+    *,
+    region: Region | None = None,
+    status: str = "",
+    min_free: int | None = None,
+    features: frozenset[str] = frozenset(),
+) -> QuerySet[Shelter]:
+    shelters = (
+        shelters_for(actor)
+        .select_related("region", "district")
+        .annotate(free_places=F("capacity") - F("occupancy") - F("reserved"))
+    )
+    if region is not None:
+        shelters = shelters.filter(region=region)
+    if status:
+        shelters = shelters.filter(status=status)
+    if min_free:
+        shelters = shelters.filter(free_places__gte=min_free)
+    flags = {
+        "wheelchair": "wheelchair_access",
+        "medical": "medical_post",
+        "children": "children_area",
+        "pets": "pets_allowed",
+    }
+    for word in features:
+        shelters = shelters.filter(**{flags[word]: True})
+    return shelters.order_by("region__code", "name")
+
+
+def regions_for(actor: Actor) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=shelters_for(actor).values("region_id")).order_by("code")
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    region: Region
+    shelters: int
+    open: int
+    capacity: int
+    occupancy: int
+    reserved: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.occupancy - self.reserved)
+
+
+def region_for(actor: Actor, code: str) -> RegionSummary:
+    region = regions_for(actor).filter(code=code).first()
+    if region is None and actor.has_role(Role.NATIONAL_COORDINATOR):
+        region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise OutOfScope(code)
+    in_region = shelters_for(actor).filter(region=region)
+    figures = in_region.aggregate(
+        n=Count("id"),
+        open=Count("id", filter=Q(status__in=(Status.OPEN, Status.FULL))),
+        capacity=Sum("capacity"),
+        occupancy=Sum("occupancy"),
+        reserved=Sum("reserved"),
+    )
+    return RegionSummary(
+        region,
+        figures["n"],
+        figures["open"],
+        figures["capacity"] or 0,
+        figures["occupancy"] or 0,
+        figures["reserved"] or 0,
+    )
+
+
+def search_persons(actor: Actor, *, family_name: str, given_name: str = "") -> list[Person]:
+    people = Person.objects.filter(household__in=households_for(actor)).filter(
+        Q(family_name__iexact=family_name.strip())
+        | Q(family_name__in={family_name.strip(), family_name.strip().capitalize()})
+    )
+    if given_name.strip():
+        people = people.filter(
+            Q(given_name__iexact=given_name.strip())
+            | Q(given_name__in={given_name.strip(), given_name.strip().capitalize()})
+        )
+    found = list(people.select_related("household").order_by("family_name", "given_name")[:100])
+    do_record(
+        actor=actor,
+        action=A.SEARCH,
+        object_type="person",
+        summary=f"name search: {len(found)} found",
+    )
+    return found
+
+
+def settlements() -> QuerySet[Settlement]:
+    return Settlement.objects.select_related("district").order_by("name_en")

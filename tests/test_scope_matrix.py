@@ -1,0 +1,152 @@
+"""Every desk URL, every role and anonymous: exactly the allowed set gets in.
+
+Out-of-scope records answer 404 (not 403), so an id cannot be probed for existence.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver
+
+from refuge.audit.models import AuditEvent
+from refuge.desks.tests.world import World, build_world
+
+ROLES = ("national", "regional", "registrar_a", "registrar_b", "manager", "tracing", "auditor")
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
+    """url name -> (path, {role: status}); roles not listed get 403, anonymous 302."""
+    ha, hb, sa, sb = w.household_a.pk, w.household_b.pk, w.shelter_a.pk, w.shelter_b.pk
+    everyone = dict.fromkeys(ROLES, 200)
+    return {
+        "desk_home": ("/desk/", everyone),
+        "desk_register": ("/desk/register/", {"registrar_a": 200, "registrar_b": 200}),
+        "desk_household": (
+            f"/desk/households/{ha}/",
+            {
+                "national": 200,
+                "regional": 200,
+                "registrar_a": 200,
+                "registrar_b": 404,
+                "manager": 200,
+                "tracing": 200,
+            },
+        ),
+        "desk_household@b": (
+            f"/desk/households/{hb}/",
+            {
+                "national": 200,
+                "regional": 404,
+                "registrar_a": 404,
+                "registrar_b": 200,
+                "manager": 404,
+                "tracing": 200,
+            },
+        ),
+        "desk_household@missing": (
+            "/desk/households/999999/",
+            {
+                "national": 404,
+                "regional": 404,
+                "registrar_a": 404,
+                "registrar_b": 404,
+                "manager": 404,
+                "tracing": 404,
+            },
+        ),
+        "desk_search": ("/desk/search/", {"national": 200, "tracing": 200}),
+        "desk_shelters": ("/desk/shelters/", {"national": 200, "regional": 200, "manager": 200}),
+        "desk_shelters_export": ("/desk/shelters/export.csv", {"national": 200, "regional": 200}),
+        "desk_shelters_export@xlsx": (
+            "/desk/shelters/export.xlsx",
+            {"national": 200, "regional": 200},
+        ),
+        "desk_shelter": (
+            f"/desk/shelters/{sa}/",
+            {"national": 200, "regional": 200, "manager": 200},
+        ),
+        "desk_shelter@b": (
+            f"/desk/shelters/{sb}/",
+            {"national": 200, "regional": 404, "manager": 404},
+        ),
+        # POST-only: a GET by an allowed role is refused with 405, after authorisation.
+        "desk_check_in": (
+            f"/desk/shelters/{sa}/check-in/",
+            {"national": 405, "regional": 405, "manager": 405},
+        ),
+        "desk_check_out": (
+            f"/desk/shelters/{sa}/check-out/",
+            {"national": 405, "regional": 405, "manager": 405},
+        ),
+        "desk_shelter_status": (
+            f"/desk/shelters/{sa}/status/",
+            {"national": 405, "regional": 405, "manager": 405},
+        ),
+        "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
+        "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),
+        "audit_trail": ("/audit/", {"auditor": 200}),
+    }
+
+
+def _names(prefix: str) -> set[str]:
+    resolver = get_resolver()
+    for p in resolver.url_patterns:
+        if str(p.pattern) == prefix:
+            return {u.name for u in p.url_patterns if isinstance(u, URLPattern)}
+    raise AssertionError(f"no {prefix} include")
+
+
+def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
+    covered = {name.split("@")[0] for name in matrix(world)}
+    assert _names("desk/") | _names("audit/") == covered
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_each_role_reaches_exactly_its_pages(world: World, who: str) -> None:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(world.users[who])
+    got, expected = {}, {}
+    for name, (path, allowed) in matrix(world).items():
+        got[name] = client.get(path).status_code
+        expected[name] = 302 if who == "anonymous" else allowed.get(who, 403)
+    assert got == expected
+
+
+def test_a_registrar_guessing_another_points_household_gets_404_and_is_audited(
+    world: World,
+) -> None:
+    client = Client()
+    client.force_login(world.users["registrar_a"])
+    response = client.get(f"/desk/households/{world.household_b.pk}/")
+    assert response.status_code == 404
+    assert b"Petrova" not in response.content
+    denied = AuditEvent.objects.get(action="denied", user=world.users["registrar_a"])
+    assert denied.object_id == str(world.household_b.pk)
+
+
+def test_a_shelter_manager_sees_only_their_shelters(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["manager"])
+    page = client.get("/desk/shelters/").content.decode()
+    assert "Shelter A" in page and "Shelter B" not in page
+    arrivals = client.get(f"/desk/shelters/{world.shelter_a.pk}/").content.decode()
+    assert "Ivanova" in arrivals and "Petrova" not in arrivals
+
+
+def test_a_shelter_manager_cannot_check_in_at_another_shelter(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["manager"])
+    sb, hb = world.shelter_b, world.household_b
+    assert client.post(f"/desk/shelters/{sb.pk}/check-in/", {"household": hb.pk}).status_code == 404
+    # Nor a household of another shelter through their own shelter's desk.
+    sa = world.shelter_a
+    assert client.post(f"/desk/shelters/{sa.pk}/check-in/", {"household": hb.pk}).status_code == 404
+    sb.refresh_from_db()
+    assert sb.occupancy == 0
