@@ -29,10 +29,18 @@ from refuge.core.names.given_names import GIVEN_NAMES
 # comparing all its pairs would be quadratic for nothing.
 MAX_BLOCK = 2_000
 
-RULES: tuple[str, ...] = (
-    "name-tokens", "name-token+birth-date", "family+month-day", "given+settlement+year",
-    "phone", "document", "family+postcode",
-)  # fmt: skip
+RULES: dict[str, str] = {
+    "n": "name tokens (given identity or stem, family stem), unordered",
+    "d": "a name token + birth year + day and month unordered",
+    "m": "family stem + day and month unordered (mistyped year)",
+    "f": "given token + first three letters of the family stem (typo later in it)",
+    "e": "given token + first two and last two letters of the family stem",
+    "g": "given token + day and month + first letter of family stem (typos, year slip)",
+    "s": "given token + settlement + birth year",
+    "p": "phone (last nine digits)",
+    "D": "document number",
+    "z": "family stem + postcode",
+}
 
 
 def _idents(mask_row: MaskArray) -> list[str]:
@@ -75,6 +83,13 @@ def record_keys(table: FeatureTable, row: int) -> Iterator[str]:
             yield f"d|{token}|{table.year[row]}|{month_day}"
         if table.family_stem[row]:
             yield f"m|{table.family_stem[row]}|{month_day}"
+    stem = table.family_stem[row]
+    if len(stem) >= 4:
+        for g in given:
+            yield f"f|{g}|{stem[:3]}"
+            yield f"e|{g}|{stem[:2]}{stem[-2:]}"
+            if month_day:
+                yield f"g|{g}|{month_day}|{stem[0]}"
     if table.settlement[row] and table.year[row]:
         for g in given:
             yield f"s|{g}|{table.settlement[row]}|{table.year[row]}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -34,6 +35,12 @@ from refuge.core.linkage.records import PersonRecord
 AUTO_MERGE_PROBABILITY = 0.99
 REVIEW_PROBABILITY = 0.5
 SCORING_CHUNK = 1_000_000
+# Below this many records a file says too little about its own m and u (five rows give
+# no random pairs worth the name); it borrows the model trained on the reference
+# synthetic population instead (same generator and seed as bench/linkage_quality.py).
+MIN_TRAINING_RECORDS = 5_000
+REFERENCE_RECORDS = 20_000
+REFERENCE_SEED = 2024
 
 
 class Decision(StrEnum):
@@ -210,6 +217,18 @@ class DedupeResult:
         return out
 
 
+@lru_cache(maxsize=1)
+def reference_model() -> LinkageModel:
+    """The model trained on the reference synthetic population (about 3 s, once)."""
+    from refuge.core.linkage.generator import generate
+
+    data = generate(REFERENCE_RECORDS, seed=REFERENCE_SEED)
+    table = build_features(data.records)
+    left, right = DuckDBBlocker().candidate_pairs(key_table(table))
+    vectors = compare_chunked(table, left, table, right)
+    return estimate_m(vectors, estimate_u(table), records=len(table))
+
+
 class Deduplicator(Protocol):
     """Anything that can cluster a batch of person records."""
 
@@ -226,6 +245,8 @@ class RefugeLinker:
     model: LinkageModel | None = None
 
     def train(self, table: FeatureTable, vectors: ComparisonVectors) -> LinkageModel:
+        if len(table) < MIN_TRAINING_RECORDS:
+            return reference_model()
         return estimate_m(vectors, estimate_u(table), records=len(table))
 
     def dedupe(self, records: Sequence[PersonRecord]) -> DedupeResult:

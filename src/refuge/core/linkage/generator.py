@@ -181,6 +181,71 @@ SURNAMES = [
     "Головко",
     "Шапошников",
 ]
+# Roots and suffixes for the long tail: a real district has thousands of surnames, most
+# of them rare; 150 common ones alone would make a name far weaker evidence than it is.
+ROOTS = [
+    "Бел",
+    "Черн",
+    "Сер",
+    "Гон",
+    "Коз",
+    "Вол",
+    "Лис",
+    "Мед",
+    "Сок",
+    "Гол",
+    "Бык",
+    "Жур",
+    "Кот",
+    "Рыж",
+    "Сыч",
+    "Лоз",
+    "Дуд",
+    "Гуд",
+    "Кур",
+    "Пуш",
+    "Руд",
+    "Сав",
+    "Тар",
+    "Мар",
+    "Ход",
+    "Шум",
+    "Гриц",
+    "Кост",
+    "Лук",
+    "Мир",
+    "Нос",
+    "Пан",
+    "Сем",
+    "Ткач",
+    "Шев",
+    "Юр",
+    "Яц",
+    "Зуб",
+    "Бар",
+    "Гал",
+    "Дым",
+    "Ков",
+    "Лес",
+    "Мих",
+    "Пол",
+    "Рог",
+    "Сид",
+    "Тих",
+    "Хом",
+    "Чуб",
+    "Шап",
+    "Щег",
+    "Баб",
+    "Вер",
+    "Гор",
+    "Дем",
+    "Жел",
+    "Кир",
+    "Лав",
+    "Мур",
+]
+SUFFIXES = ("ов", "ев", "ин", "енко", "ук", "чук", "ский", "ко", "ач", "ец")
 SETTLEMENTS = (
     "Курск", "Суджа", "Рыльск", "Льгов", "Курчатов", "Обоянь", "Железногорск", "Глушково",
     "Коренево", "Большое Солдатское", "Мартыновка", "Гуево", "Снагость", "Любимовка",
@@ -293,7 +358,8 @@ class _Population:
     def household(self) -> None:
         rng = self.rng
         self.household_names = set()
-        surname = rng.choice(SURNAMES)
+        surname = rng.choice(SURNAMES) if rng.random() < 0.6 else (
+            rng.choice(ROOTS) + rng.choice(SUFFIXES))  # fmt: skip
         lang: Lang = "uk" if rng.random() < 0.3 else "ru"
         settlement = rng.choice(SETTLEMENTS)
         address = f"ул. {rng.choice(STREETS)}, д. {rng.randint(1, 120)}"

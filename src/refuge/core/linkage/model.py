@@ -160,7 +160,8 @@ def _em(
     m = _initial_m()
     u = {name: values.copy() for name, values in u_start.items()}
     prior, done = 0.5, 0
-    for done in range(1, iterations + 1):
+    for step in range(1, iterations + 1):
+        done = step
         log_m = np.full(len(patterns), math.log(prior))
         log_u = np.full(len(patterns), math.log(1 - prior))
         for col, name in zip(columns, names, strict=True):

@@ -1,0 +1,1 @@
+"""Tracing: finding the same person across registrations (record linkage lives in core)."""
