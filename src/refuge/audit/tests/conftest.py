@@ -1,0 +1,3 @@
+from refuge.desks.tests.conftest import world
+
+__all__ = ["world"]
