@@ -39,7 +39,9 @@ RULES: dict[str, str] = {
     "s": "given token + settlement + birth year",
     "p": "phone (last nine digits)",
     "D": "document number",
+    "H": "first or second half of the document number (a typo in the other half)",
     "z": "family stem + postcode",
+    "b": "birth date (day and month unordered) + postcode or settlement",
 }
 
 
@@ -95,8 +97,17 @@ def record_keys(table: FeatureTable, row: int) -> Iterator[str]:
             yield f"s|{g}|{table.settlement[row]}|{table.year[row]}"
     if table.phone[row]:
         yield "p|" + table.phone[row]
-    if table.document[row]:
-        yield "D|" + table.document[row]
+    document = table.document[row]
+    if document:
+        yield "D|" + document
+        if len(document) >= 6:
+            half = len(document) // 2
+            yield f"H|<{document[:half]}"
+            yield f"H|>{document[half:]}"
+    if month_day:
+        for place in (table.postcode[row], table.settlement[row]):
+            if place:
+                yield f"b|{table.year[row]}|{month_day}|{place}"
     if table.postcode[row] and table.family_stem[row]:
         yield f"z|{table.family_stem[row]}|{table.postcode[row]}"
 

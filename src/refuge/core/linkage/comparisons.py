@@ -34,7 +34,7 @@ NULL = -1
 LEVELS: dict[str, tuple[str, ...]] = {
     "given_name": (
         "exact", "same-identity", "one-edit", "jaro-winkler>=0.85",
-        "different-tabled-names", "different",
+        "different-tabled-names", "different-one-tabled", "different-untabled",
     ),
     "family_name": (
         "exact", "gender-form-or-transliteration", "one-edit", "jaro-winkler>=0.85",
@@ -57,9 +57,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "postcode": ("exact", "one-edit", "different"),
 }  # fmt: skip
 COMPARISONS: tuple[str, ...] = tuple(LEVELS)
-# Given names that are different tabled names, or that share no more than a
-# Jaro-Winkler of 0.85 and two edits, belong to different people (twins, siblings) far
-# more often than to one person; such a pair may be reviewed but never auto-merged.
+# Given names that are different tabled names, or a tabled name and one sharing no more
+# than a Jaro-Winkler of 0.85 and two edits with it, belong to different people (twins,
+# siblings) far more often than to one person; such a pair may be reviewed but is never
+# auto-merged. Where neither name is tabled the name knowledge has nothing to say, and
+# the difference is only weighed (FEBRL replaces whole names as a corruption).
+# An exactly equal document number outweighs any contradiction: two people do not
+# share a passport.
 CONTRADICTIONS: dict[str, tuple[int, ...]] = {
     "given_name": (4, 5),
     "patronymic": (3,),
@@ -70,7 +74,7 @@ CONTRADICTIONS: dict[str, tuple[int, ...]] = {
 CORROBORATING: dict[str, tuple[int, ...]] = {
     "birth_date": (0, 1, 2, 3),
     "patronymic": (0, 1),
-    "document_number": (0,),
+    "document_number": (0, 1),
 }
 
 
@@ -92,7 +96,8 @@ class ComparisonVectors:
         hit = np.zeros(len(self.levels), dtype=bool)
         for name, levels in CONTRADICTIONS.items():
             hit |= np.isin(self.levels[:, COMPARISONS.index(name)], levels)
-        return hit
+        same_document = self.levels[:, COMPARISONS.index("document_number")] == 0
+        return np.asarray(hit & ~same_document)
 
 
 def _jw(a: StrArray, b: StrArray) -> npt.NDArray[np.float64]:
@@ -113,22 +118,38 @@ def _levenshtein(a: StrArray, b: StrArray) -> IntArray:
     )
 
 
-def _graded(exact: BoolArray, same: BoolArray, a: StrArray, b: StrArray) -> IntArray:
-    """exact -> 0, same -> 1, one edit (Damerau) -> 2, Jaro-Winkler >= 0.85 -> 3, else 4."""
+def _graded(
+    exact: BoolArray, same: BoolArray, a: StrArray, b: StrArray,
+    raw_a: StrArray | None = None, raw_b: StrArray | None = None,
+) -> IntArray:  # fmt: skip
+    """exact -> 0, same -> 1, one edit (Damerau) -> 2, Jaro-Winkler >= 0.85 -> 3, else 4.
+
+    Edits and similarity are taken on the key and, if given, on the letters as typed,
+    whichever is closer: the key is built for East Slavic spelling and can pull an
+    English name's typo apart (joshua / jsohua).
+    """
     level = np.full(len(a), 4, dtype=np.int64)
     todo = ~(exact | same)
     edits = np.full(len(a), 99, dtype=np.int64)
     sim = np.zeros(len(a))
     if todo.any():
-        edits[todo] = process.cpdist(
-            list(a[todo]), list(b[todo]), scorer=distance.DamerauLevenshtein.distance, workers=-1
-        )
+        edits[todo] = _damerau(a[todo], b[todo])
         sim[todo] = _jw(a[todo], b[todo])
+        if raw_a is not None and raw_b is not None:
+            edits[todo] = np.minimum(edits[todo], _damerau(raw_a[todo], raw_b[todo]))
+            sim[todo] = np.maximum(sim[todo], _jw(raw_a[todo], raw_b[todo]))
     level[todo & (sim >= 0.85)] = 3
     level[todo & (edits <= 1)] = 2
     level[same] = 1
     level[exact] = 0
     return level
+
+
+def _damerau(a: StrArray, b: StrArray) -> IntArray:
+    return np.asarray(
+        process.cpdist(list(a), list(b), scorer=distance.DamerauLevenshtein.distance, workers=-1),
+        dtype=np.int64,
+    )
 
 
 def _name_agreement(
@@ -153,6 +174,10 @@ class _AlignedNames:
     given_mask_b: npt.NDArray[np.uint64]
     given_exact_a: npt.NDArray[np.uint64]
     given_exact_b: npt.NDArray[np.uint64]
+    given_raw_a: StrArray
+    given_raw_b: StrArray
+    family_raw_a: StrArray
+    family_raw_b: StrArray
     family_a: StrArray
     family_stem_a: StrArray
     family_b: StrArray
@@ -196,6 +221,8 @@ def _align(left: FeatureTable, li: IntArray, right: FeatureTable, ri: IntArray) 
 
     lge, lfe = left.given_exact[li], left.family_exact[li]
     rge, rfe = right.given_exact[ri], right.family_exact[ri]
+    lgr, lfr = left.given_raw[li], left.family_raw[li]
+    rgr, rfr = right.given_raw[ri], right.family_raw[ri]
     return _AlignedNames(
         given_a=pick(lg[0], lg[0], lf[0], lf[0]),
         given_mask_a=pick(lg[2], lg[2], lf[2], lf[2]),
@@ -203,6 +230,10 @@ def _align(left: FeatureTable, li: IntArray, right: FeatureTable, ri: IntArray) 
         given_mask_b=pick(rg[2], rf[2], rg[2], rf[2]),
         given_exact_a=pick(lge, lge, lfe, lfe),
         given_exact_b=pick(rge, rfe, rge, rfe),
+        given_raw_a=pick(lgr, lgr, lfr, lfr),
+        given_raw_b=pick(rgr, rfr, rgr, rfr),
+        family_raw_a=pick(lfr, lfr, lgr, lgr),
+        family_raw_b=pick(rfr, rgr, rfr, rgr),
         family_a=pick(lf[0], lf[0], lg[0], lg[0]),
         family_stem_a=pick(lf[1], lf[1], lg[1], lg[1]),
         family_b=pick(rf[0], rg[0], rf[0], rg[0]),
@@ -215,7 +246,7 @@ def _given(names: _AlignedNames) -> IntArray:
     key_a, key_b = names.given_a, names.given_b
     mask_a, mask_b = names.given_mask_a, names.given_mask_b
     same = mask_intersects(mask_a, mask_b)
-    level = _graded(key_a == key_b, same, key_a, key_b)
+    level = _graded(key_a == key_b, same, key_a, key_b, names.given_raw_a, names.given_raw_b)
     # Two different tabled names (Александр / Александра, Иван / Илья) are two people
     # however similar the letters look; only exact spellings count, as a typo can land
     # on another name.
@@ -223,7 +254,8 @@ def _given(names: _AlignedNames) -> IntArray:
     tabled_apart = (
         mask_present(exact_a) & mask_present(exact_b) & ~same & ~mask_intersects(exact_a, exact_b)
     )
-    level[level == 4] = 5
+    untabled = ~(mask_present(mask_a) | mask_present(mask_b))
+    level[level == 4] = np.where(untabled[level == 4], 6, 5)
     level[tabled_apart] = 4
     level[(key_a == "") | (key_b == "")] = NULL
     return level
@@ -232,7 +264,9 @@ def _given(names: _AlignedNames) -> IntArray:
 def _family(names: _AlignedNames) -> IntArray:
     key_a, key_b = names.family_a, names.family_b
     stem_a, stem_b = names.family_stem_a, names.family_stem_b
-    level = _graded(key_a == key_b, stem_a == stem_b, stem_a, stem_b)
+    level = _graded(
+        key_a == key_b, stem_a == stem_b, stem_a, stem_b, names.family_raw_a, names.family_raw_b
+    )
     level[(key_a == "") | (key_b == "")] = NULL
     return level
 

@@ -117,7 +117,7 @@ class ScoredPairs:
 
 
 def evidence_of(
-    model: LinkageModel, levels: np.ndarray, corroborated: bool
+    model: LinkageModel, levels: np.ndarray, corroborated: bool, contradicted: bool
 ) -> tuple[tuple[Evidence, ...], tuple[str, ...]]:
     """Readable evidence, and what stands against a merge, for one pair's level vector."""
     evidence: list[Evidence] = []
@@ -127,7 +127,7 @@ def evidence_of(
         if level == NULL:
             continue
         evidence.append(Evidence(name, LEVELS[name][level], float(model.weights[name][level])))
-        if level in CONTRADICTIONS.get(name, ()):
+        if contradicted and level in CONTRADICTIONS.get(name, ()):
             contradictions.append(name)
     if not corroborated:
         contradictions.append("no-personal-field-agrees")

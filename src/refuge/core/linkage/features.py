@@ -81,10 +81,12 @@ class FeatureTable:
 
     record_id: StrArray
     given_key: StrArray
+    given_raw: StrArray  # lower-case letters as typed: keys are East Slavic, names may not be
     given_stem: StrArray
     given_mask: MaskArray  # shape (n, MASK_WORDS): tabled name identities, typos allowed
     given_exact: MaskArray  # identities of an exactly tabled spelling (for contradictions)
     family_key: StrArray
+    family_raw: StrArray
     family_stem: StrArray
     family_mask: MaskArray  # identities when a given name was written as the surname
     family_exact: MaskArray
@@ -130,6 +132,10 @@ def _stem_of(key: str) -> str:
     return surname_stem_of_key(key) if key else ""
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha())
+
+
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
@@ -161,18 +167,22 @@ def _column(records: Sequence[PersonRecord], name: str) -> list[str]:
 
 def build_features(records: Sequence[PersonRecord]) -> FeatureTable:
     """Normalise a batch of records into comparison columns."""
-    given_key = _per_distinct(_column(records, "given_name"), name_key)
-    family_key = _per_distinct(_column(records, "family_name"), name_key)
+    given = _column(records, "given_name")
+    family = _column(records, "family_name")
+    given_key = _per_distinct(given, name_key)
+    family_key = _per_distinct(family, name_key)
     patronymic = _column(records, "patronymic")
     patronymic_key = _per_distinct(patronymic, name_key)
     dates = [r.birth_date for r in records]
     return FeatureTable(
         record_id=np.array([r.record_id for r in records], dtype=object),
         given_key=given_key,
+        given_raw=_per_distinct(given, _letters),
         given_stem=_per_distinct(list(given_key), _stem_of),
         given_mask=_masks(given_key, identities_of_key),
         given_exact=_masks(given_key, _exact_identities),
         family_key=family_key,
+        family_raw=_per_distinct(family, _letters),
         family_stem=_per_distinct(list(family_key), _stem_of),
         family_mask=_masks(family_key, identities_of_key),
         family_exact=_masks(family_key, _exact_identities),

