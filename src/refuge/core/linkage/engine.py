@@ -200,7 +200,7 @@ class DedupeResult:
         out: list[ScoredPair] = []
         for k in keep.tolist():
             evidence, contradictions = evidence_of(
-                model, pairs.levels[k], bool(pairs.corroborated[k])
+                model, pairs.levels[k], bool(pairs.corroborated[k]), bool(pairs.contradicted[k])
             )
             out.append(
                 ScoredPair(

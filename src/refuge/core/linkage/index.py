@@ -104,8 +104,9 @@ class PersonIndex:
             if pairs.probability[k] < min_probability:
                 break
             evidence, against = evidence_of(
-                self.model, pairs.levels[k], bool(pairs.corroborated[k])
-            )
+                self.model, pairs.levels[k], bool(pairs.corroborated[k]),
+                bool(pairs.contradicted[k]),
+            )  # fmt: skip
             found.append(
                 Candidate(
                     record_id=str(self.table.record_id[rows[k]]),
