@@ -100,11 +100,20 @@ class ComparisonVectors:
         return np.asarray(hit & ~same_document)
 
 
+def _workers(pairs: int) -> int:
+    # Threads pay off for the batch; for a desk check of a few hundred pairs their start-up
+    # costs more than the work.
+    return -1 if pairs > 20_000 else 1
+
+
 def _jw(a: StrArray, b: StrArray) -> npt.NDArray[np.float64]:
     if len(a) == 0:
         return np.zeros(0)
     scores = process.cpdist(
-        list(a), list(b), scorer=distance.JaroWinkler.normalized_similarity, workers=-1
+        list(a),
+        list(b),
+        scorer=distance.JaroWinkler.normalized_similarity,
+        workers=_workers(len(a)),
     )
     return np.asarray(scores, dtype=np.float64)
 
@@ -113,7 +122,9 @@ def _levenshtein(a: StrArray, b: StrArray) -> IntArray:
     if len(a) == 0:
         return np.zeros(0, dtype=np.int64)
     return np.asarray(
-        process.cpdist(list(a), list(b), scorer=distance.Levenshtein.distance, workers=-1),
+        process.cpdist(
+            list(a), list(b), scorer=distance.Levenshtein.distance, workers=_workers(len(a))
+        ),
         dtype=np.int64,
     )
 
@@ -147,7 +158,9 @@ def _graded(
 
 def _damerau(a: StrArray, b: StrArray) -> IntArray:
     return np.asarray(
-        process.cpdist(list(a), list(b), scorer=distance.DamerauLevenshtein.distance, workers=-1),
+        process.cpdist(
+            list(a), list(b), scorer=distance.DamerauLevenshtein.distance, workers=_workers(len(a))
+        ),
         dtype=np.int64,
     )
 
@@ -195,14 +208,19 @@ def _align(left: FeatureTable, li: IntArray, right: FeatureTable, ri: IntArray) 
     rg, rf = (right.given_key[ri], right.given_stem[ri], right.given_mask[ri]), (
         right.family_key[ri], right.family_stem[ri], right.family_mask[ri])  # fmt: skip
     straight = _name_agreement(*lg, *rg) + _name_agreement(*lf, *rf)
-    crossed = _name_agreement(*lg, *rf) + _name_agreement(*lf, *rg)
-    swapped = np.asarray(crossed > straight)
+    agree1, agree2 = _name_agreement(*lg, *rf), _name_agreement(*lf, *rg)
+    swapped = np.asarray(agree1 + agree2 > straight)
     # Crosswise: pair P1 = (left given, right family), P2 = (left family, right given).
-    p2_is_given = (
-        swapped
-        & ~(mask_present(lg[2]) | mask_present(rf[2]))
-        & (mask_present(lf[2]) | mask_present(rg[2]))
-    )
+    # The given-name pair is the one carrying tabled names, then the one agreeing better,
+    # then (a tie) the one whose spellings sort first: every rule reads both records
+    # alike, so comparing a with b gives what comparing b with a gives.
+    tabled1 = mask_present(lg[2]) | mask_present(rf[2])
+    tabled2 = mask_present(lf[2]) | mask_present(rg[2])
+    low1, high1 = np.minimum(lg[0], rf[0]), np.maximum(lg[0], rf[0])
+    low2, high2 = np.minimum(lf[0], rg[0]), np.maximum(lf[0], rg[0])
+    sorts_first = (low2 < low1) | ((low2 == low1) & (high2 < high1))
+    tie_goes_to_2 = (agree2 > agree1) | ((agree2 == agree1) & sorts_first)
+    p2_is_given = swapped & ((tabled2 & ~tabled1) | ((tabled1 == tabled2) & tie_goes_to_2))
     p1_is_given = swapped & ~p2_is_given
     # Both records swapped the same way: the given names sit in the family fields.
     both_swapped = (
@@ -355,7 +373,10 @@ def _residence(
     todo = both & (address_a != address_b)
     if todo.any():
         ratio[todo] = process.cpdist(
-            list(address_a[todo]), list(address_b[todo]), scorer=fuzz.token_set_ratio, workers=-1
+            list(address_a[todo]),
+            list(address_b[todo]),
+            scorer=fuzz.token_set_ratio,
+            workers=_workers(int(todo.sum())),
         )
     ratio[both & (address_a == address_b)] = 100.0
     level[both] = 3

@@ -1,0 +1,71 @@
+"""Comparison levels the corruption model relies on, and symmetry of scoring."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refuge.core.linkage.comparisons import COMPARISONS, LEVELS, compare
+from refuge.core.linkage.features import build_features
+from refuge.core.linkage.records import BirthDate, PersonRecord
+
+
+def level(a: PersonRecord, b: PersonRecord, comparison: str) -> str | None:
+    table = build_features([a, b])
+    vectors = compare(table, np.array([0]), table, np.array([1]))
+    code = int(vectors.levels[0, COMPARISONS.index(comparison)])
+    return None if code < 0 else LEVELS[comparison][code]
+
+
+def born(text: str) -> PersonRecord:
+    return PersonRecord(record_id=text or "none", birth_date=BirthDate.parse(text))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("1948-03-07", "1948-03-07", "exact"),
+        ("1948-03-07", "1948-07-03", "day-month-swapped"),
+        ("1948-03-07", "1984-03-07", "one-typo"),
+        ("1948-03-07", "1949-03-07", "one-typo"),
+        ("1948-03-07", "1948-03", "partial-agrees"),
+        ("1948-03-07", "1948", "partial-agrees"),
+        ("1948-03-07", "1978-09-30", "different"),
+        ("1948-03-07", "", None),
+    ],
+)
+def test_birth_date_levels(a: str, b: str, expected: str | None) -> None:
+    assert level(born(a), born(b), "birth_date") == expected
+
+
+def test_family_name_gender_form_level() -> None:
+    a = PersonRecord("a", family_name="Иванов")
+    b = PersonRecord("b", family_name="Ivanova")
+    assert level(a, b, "family_name") == "gender-form-or-transliteration"
+
+
+def test_phone_prefix_does_not_matter() -> None:
+    a = PersonRecord("a", phone="+7 (910) 123-45-67")
+    b = PersonRecord("b", phone="89101234567")
+    assert level(a, b, "phone") == "exact"
+
+
+@pytest.mark.parametrize("text", ["1948-13-01", "1948-02-30", "48-03-07", "07.03.1948"])
+def test_bad_birth_dates_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        BirthDate.parse(text)
+
+
+names = st.sampled_from(["Татьяна", "Tetiana", "Таня", "Иван", "Ivan", "Петрова", "Petrov", ""])
+dates = st.sampled_from(["", "1948", "1948-03", "1948-03-07", "1948-07-03", "1984-03-07"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(names, names, dates, names, names, dates)
+def test_comparison_is_symmetric(g1: str, f1: str, d1: str, g2: str, f2: str, d2: str) -> None:
+    a = PersonRecord("a", given_name=g1, family_name=f1, birth_date=BirthDate.parse(d1))
+    b = PersonRecord("b", given_name=g2, family_name=f2, birth_date=BirthDate.parse(d2))
+    table = build_features([a, b])
+    ab = compare(table, np.array([0]), table, np.array([1])).levels
+    ba = compare(table, np.array([1]), table, np.array([0])).levels
+    assert (ab == ba).all()
