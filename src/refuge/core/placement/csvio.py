@@ -1,0 +1,217 @@
+"""Reading the coordinator's CSV files and writing the assignment file.
+
+Every problem in a file is reported as one sentence naming the file, the row (as a
+spreadsheet shows it: the header is row 1) and the field, because the person fixing it has the
+file open in a spreadsheet, not a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from refuge.core.placement.model import NEED_WORDS, Household, Placement, Shelter
+
+HOUSEHOLD_COLUMNS = ("household_id", "size", "origin_lat", "origin_lon", "needs")
+SHELTER_COLUMNS = ("shelter_id", "capacity", "lat", "lon", "features")
+MATRIX_COLUMNS = ("household_id", "shelter_id", "minutes")
+QUOTA_COLUMNS = ("region", "max_persons")
+
+T = TypeVar("T")
+
+
+class InputFileError(ValueError):
+    def __init__(self, path: Path | str, row: int, field: str | None, problem: str) -> None:
+        self.path, self.row, self.field, self.problem = Path(path), row, field, problem
+        where = f"row {row}" + (f", field '{field}'" if field else "")
+        super().__init__(f"{Path(path).name}: {where}: {problem}")
+
+
+class _Row:
+    """One data row, with the parse helpers that know where they are."""
+
+    def __init__(self, path: Path, number: int, values: Mapping[str, str]) -> None:
+        self.path, self.row_number, self.values = path, number, values
+
+    def fail(self, field: str | None, problem: str) -> InputFileError:
+        return InputFileError(self.path, self.row_number, field, problem)
+
+    def text(self, field: str) -> str:
+        value = (self.values.get(field) or "").strip()
+        if not value:
+            raise self.fail(field, "is empty")
+        return value
+
+    def whole(self, field: str, least: int) -> int:
+        raw = self.text(field)
+        try:
+            value = int(raw)
+        except ValueError:
+            raise self.fail(field, f"'{raw}' is not a whole number") from None
+        if value < least:
+            raise self.fail(field, f"{value} is below {least}")
+        return value
+
+    def number(self, field: str, low: float, high: float) -> float:
+        raw = self.text(field)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.fail(field, f"'{raw}' is not a number") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise self.fail(field, f"{raw} is outside {low:g}..{high:g}")
+        return value
+
+    def words(self, field: str) -> frozenset[str]:
+        raw = self.values.get(field) or ""
+        words = frozenset(w.strip().lower() for w in raw.split(";") if w.strip())
+        unknown = sorted(words - NEED_WORDS)
+        if unknown:
+            raise self.fail(
+                field, f"unknown word '{unknown[0]}' (allowed: {', '.join(sorted(NEED_WORDS))})"
+            )
+        return words
+
+
+def read_households(path: Path | str) -> list[Household]:
+    def household(row: _Row) -> Household:
+        return Household(
+            household_id=row.text("household_id"),
+            size=row.whole("size", 1),
+            origin_lat=row.number("origin_lat", -90, 90),
+            origin_lon=row.number("origin_lon", -180, 180),
+            needs=row.words("needs"),
+        )
+
+    return _read_unique(Path(path), HOUSEHOLD_COLUMNS, "household_id", household)
+
+
+def read_shelters(path: Path | str) -> list[Shelter]:
+    def shelter(row: _Row) -> Shelter:
+        return Shelter(
+            shelter_id=row.text("shelter_id"),
+            capacity=row.whole("capacity", 0),
+            lat=row.number("lat", -90, 90),
+            lon=row.number("lon", -180, 180),
+            features=row.words("features"),
+            region=(row.values.get("region") or "").strip(),
+        )
+
+    return _read_unique(Path(path), SHELTER_COLUMNS, "shelter_id", shelter)
+
+
+def read_travel_matrix(
+    path: Path | str, households: Sequence[Household], shelters: Sequence[Shelter]
+) -> dict[tuple[str, str], float]:
+    path = Path(path)
+    household_ids = {h.household_id for h in households}
+    shelter_ids = {s.shelter_id for s in shelters}
+    out: dict[tuple[str, str], float] = {}
+    for row in _rows(path, MATRIX_COLUMNS):
+        pair = (row.text("household_id"), row.text("shelter_id"))
+        if pair[0] not in household_ids:
+            raise row.fail("household_id", f"'{pair[0]}' is not in the households file")
+        if pair[1] not in shelter_ids:
+            raise row.fail("shelter_id", f"'{pair[1]}' is not in the shelters file")
+        if pair in out:
+            raise row.fail("shelter_id", f"the pair {pair[0]} -> {pair[1]} is given twice")
+        out[pair] = row.number("minutes", 0, math.inf)
+    return out
+
+
+def read_quotas(path: Path | str, shelters: Sequence[Shelter]) -> dict[str, int]:
+    path = Path(path)
+    regions = {s.region for s in shelters if s.region}
+    out: dict[str, int] = {}
+    for row in _rows(path, QUOTA_COLUMNS):
+        region = row.text("region")
+        if region not in regions:
+            raise row.fail("region", f"no shelter is in region '{region}'")
+        if region in out:
+            raise row.fail("region", f"region '{region}' is given twice")
+        out[region] = row.whole("max_persons", 0)
+    return out
+
+
+def write_assignments(
+    path: Path | str, households: Sequence[Household], placement: Placement
+) -> None:
+    """One row per household in input order; written whole or not at all."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["household_id", "shelter_id"])
+            for h in households:
+                writer.writerow([h.household_id, placement.shelter_of(h.household_id) or ""])
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_unique(
+    path: Path, columns: Sequence[str], id_field: str, build: Callable[[_Row], T]
+) -> list[T]:
+    seen: dict[str, int] = {}
+    out = []
+    for row in _rows(path, columns):
+        key = row.text(id_field)
+        if key in seen:
+            raise row.fail(id_field, f"'{key}' is already used on row {seen[key]}")
+        seen[key] = row.row_number
+        try:
+            out.append(build(row))
+        except ValueError as problem:
+            if isinstance(problem, InputFileError):
+                raise
+            raise row.fail(None, str(problem)) from None
+    return out
+
+
+def _rows(path: Path, columns: Sequence[str]) -> Iterator[_Row]:
+    text = _decode(path)
+    if not text.strip():
+        raise InputFileError(
+            path, 1, None, f"the file is empty; expected the header {','.join(columns)}"
+        )
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = [name.strip().lower() for name in next(reader)]
+    for name in columns:
+        if name not in header:
+            raise InputFileError(path, 1, name, f"column is missing (header: {','.join(header)})")
+    start = 2
+    for values in reader:
+        number = start
+        start = reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            raise InputFileError(
+                path, number, None, f"{len(values)} values for {len(header)} columns"
+            )
+        yield _Row(path, number, dict(zip(header, values, strict=False)))
+
+
+def _decode(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        raise InputFileError(path, 0, None, f"cannot be read ({problem.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line_start = raw.rfind(b"\n", 0, problem.start) + 1
+        row = raw.count(b"\n", 0, problem.start) + 1
+        column = raw.count(b",", line_start, problem.start)
+        header = raw.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
+        field = header[column] if row > 1 and column < len(header) else None
+        raise InputFileError(
+            path, row, field, "is not UTF-8 text; save the file as 'CSV UTF-8' and try again"
+        ) from None
