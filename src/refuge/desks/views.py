@@ -125,7 +125,7 @@ def _suggest_shelter(actor, d, people) -> Shelter | None:  # type: ignore[no-unt
         return None
     origin = d["origin"]
     request = ShelterRequest(
-        household=None,  # type: ignore[arg-type]
+        household=None,
         size=len(people),
         lat=origin.lat,
         lon=origin.lon,

@@ -17,7 +17,8 @@ ENGINE_WORDS = frozenset({"wheelchair", "medical"})
 
 @dataclass(frozen=True)
 class ShelterRequest:
-    household: Household
+    # None while the registrar is still filling in the form: a suggestion comes first.
+    household: Household | None
     size: int
     lat: float
     lon: float
