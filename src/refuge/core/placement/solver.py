@@ -19,7 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from refuge.core.placement.bounds import Relaxation, solve_relaxation
-from refuge.core.placement.instance import Instance, IntArray, build_instance, person_km
+from refuge.core.placement.improve import improve_by_local_search
+from refuge.core.placement.instance import (
+    BoolArray,
+    Instance,
+    IntArray,
+    build_instance,
+    person_km,
+)
 from refuge.core.placement.mip import improve_with_mip
 from refuge.core.placement.model import Household, Options, Placement, PlacementStats, Shelter
 
@@ -35,11 +42,13 @@ def place(
     plan = round_relaxation(inst, relaxation)
     place_leftovers(inst, plan)
     method = "flow-rounding"
+    if improve_by_local_search(inst, plan, started + options.time_limit_s):
+        method += "+local-search"
     remaining = options.time_limit_s - (time.monotonic() - started)
     if remaining > 0:
         better = improve_with_mip(inst, plan, relaxation, remaining)
         if better is not None:
-            plan, method = better, "flow-rounding+mip"
+            plan, method = better, method + "+mip"
     return placement_from_plan(inst, plan, method)
 
 
@@ -138,7 +147,7 @@ def _quota_left(inst: Instance, plan: IntArray) -> IntArray:
     return inst.quota_limit - used.astype(np.int64)
 
 
-def _quota_room(inst: Instance, quota_left: IntArray, size: int) -> np.ndarray:
+def _quota_room(inst: Instance, quota_left: IntArray, size: int) -> BoolArray:
     if quota_left.shape[0] == 0:
         return np.ones(inst.n_shelters, dtype=np.bool_)
     ok = np.append(quota_left >= size, True)
