@@ -182,3 +182,10 @@ def test_first_come_first_served_obeys_the_rules_and_never_beats_the_plan(
         baseline.stats.placed_persons,
         -baseline.stats.person_km - 1e-6,
     )
+
+
+def test_no_shelters_or_no_households_is_an_empty_plan() -> None:
+    family = [Household("H1", 3, 51.2, 35.3)]
+    assert place(family, []).unplaced == ("H1",)
+    assert place([], [Shelter("S1", 10, 51.7, 36.2)]).assignments == {}
+    assert place(family, [Shelter("S1", 0, 51.7, 36.2)]).stats.placed_persons == 0

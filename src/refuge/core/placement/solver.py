@@ -38,6 +38,8 @@ def place(
     options = options or Options()
     started = time.monotonic()
     inst = build_instance(households, shelters, options)
+    if not households or not shelters:
+        return placement_from_plan(inst, np.full(len(households), -1, np.int64), "nothing to place")
     relaxation = solve_relaxation(inst)
     plan = round_relaxation(inst, relaxation)
     place_leftovers(inst, plan)
