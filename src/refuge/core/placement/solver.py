@@ -5,8 +5,10 @@
    cheapest shelter first; allocations are never exceeded, so capacities, quotas and the
    preferred-region count of the relaxation stay respected.
 3. Households that did not fit go, largest first, to the cheapest shelter that still has room.
-4. When the instance is small enough, a MIP over (origin group, household size) classes,
-   started from that plan, searches for a better one within the time budget (HiGHS).
+4. Local search (improve.py) moves and swaps households while it helps, within the budget.
+5. When the instance is small enough, a MIP over (origin group, household size) classes,
+   started from that plan, searches for a better one within the time budget (HiGHS); on
+   tiny instances it proves the plan optimal.
 
 docs/PLACEMENT.md gives the measurements behind this choice.
 """
