@@ -58,6 +58,8 @@ def plan_for_households(
         )
         for i, r in enumerate(requests)
     ]
+    if not offers or not needs:
+        return [None] * len(requests)
     placement = engine.place(needs, offers, options or Options())
     return [
         by_id[sid] if (sid := placement.shelter_of(str(i))) is not None else None

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from refuge.geo.models import Region, Settlement
+from refuge.movements.actions import event, record_events
 from refuge.movements.models import Movement
 from refuge.operations.models import Operation
 from refuge.registry.models import Destination, Household, Person, ReceptionPoint
@@ -116,35 +117,39 @@ def _register(
         ],
         batch_size=batch_size,
     )
-    events = []
+    rows = []
     people = iter(persons)
     for household, r in zip(households, registrations, strict=True):
+        common = {
+            "operation_id": operation.pk,
+            "household_id": household.pk,
+            "recorded_by_id": getattr(recorded_by, "pk", None),
+        }
         for _ in r.members:
             person = next(people)
-            common = {"operation": operation, "person": person, "household": household}
-            events.append(
-                Movement(
+            rows.append(
+                event(
                     kind=Movement.Kind.LEFT_HOME,
                     at=r.left_at,
+                    person_id=person.pk,
                     mode=r.mode,
-                    settlement=r.origin,
+                    settlement_id=r.origin.pk,
                     district_id=r.origin.district_id,
-                    recorded_by=recorded_by,
                     **common,
                 )
             )
-            events.append(
-                Movement(
+            rows.append(
+                event(
                     kind=Movement.Kind.REGISTERED,
                     at=r.registered_at,
-                    reception_point=r.reception_point,
+                    person_id=person.pk,
+                    reception_point_id=r.reception_point.pk,
                     destination=r.destination,
-                    destination_region=r.destination_region,
-                    recorded_by=recorded_by,
+                    destination_region_id=getattr(r.destination_region, "pk", None),
                     **common,
                 )
             )
-    Movement.objects.bulk_create(events, batch_size=batch_size)
+    record_events(rows)
     return households
 
 

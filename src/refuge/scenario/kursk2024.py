@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from refuge.core.geodesy import great_circle_km
+from refuge.core.placement import Options
 from refuge.core.population.evacuation import (
     KURSK_2024_DAILY,
     Departure,
@@ -330,7 +331,9 @@ class _People:
                 if in_region
                 else open_now.exclude(region_id=affected)
             )
-            plan = plan_for_households(requests, list(pool))
+            # A day's batch is a few hundred households: a quarter second of local search
+            # gets within a hair of the bound (docs/PLACEMENT.md).
+            plan = plan_for_households(requests, list(pool), Options(time_limit_s=0.25))
             arrivals = []
             for (h, d), shelter in zip(group, plan, strict=True):
                 if shelter is None:

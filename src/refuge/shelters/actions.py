@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 
+from refuge.movements.actions import event, record_events
 from refuge.movements.models import Movement
 from refuge.registry.models import Household, Person
 from refuge.shelters.models import Shelter, ShelterChange, Status
@@ -98,7 +99,7 @@ def do_check_in(arrivals: Sequence[Arrival], *, recorded_by: object | None = Non
                     Movement.Kind.CHECKED_IN, a.household, people, shelter, a.at, recorded_by
                 )
             _mark_full_if_no_room(shelter_pk, at=max(a.at for a, _ in group))
-        Movement.objects.bulk_create(events, batch_size=2000)
+        record_events(events)
 
 
 def do_check_out(
@@ -119,7 +120,7 @@ def do_check_out(
         )
         if not ok:
             raise ShelterRefused(shelter, f"{shelter.name}: these people are not checked in")
-        Movement.objects.bulk_create(
+        record_events(
             _event_rows(
                 Movement.Kind.CHECKED_OUT, household, people, shelter, at, recorded_by, to=to
             )
@@ -173,17 +174,17 @@ def _event_rows(
     at: datetime,
     recorded_by: object | None,
     to: str = "",
-) -> list[Movement]:
+) -> list[tuple[object, ...]]:
     return [
-        Movement(
+        event(
             operation_id=household.operation_id,
             kind=kind,
             at=at,
-            person=p,
-            household=household,
-            shelter=shelter,
+            person_id=p.pk,
+            household_id=household.pk,
+            shelter_id=shelter.pk,
             destination=to,
-            recorded_by=recorded_by,
+            recorded_by_id=getattr(recorded_by, "pk", None),
         )
         for p in people
     ]
@@ -197,4 +198,4 @@ def _events(
     at: datetime,
     recorded_by: object | None,
 ) -> None:
-    Movement.objects.bulk_create(_event_rows(kind, household, people, shelter, at, recorded_by))
+    record_events(_event_rows(kind, household, people, shelter, at, recorded_by))
