@@ -5,6 +5,8 @@
 ledger, and bad input must end with one line that names the problem.
 """
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -56,7 +58,8 @@ def test_an_earlier_moment_gives_less(kursk_tenth):
     later = kursk_tenth.sitrep("2024-08-19T08:00+03:00")
     earlier = kursk_tenth.sitrep("2024-08-10T08:00+03:00")
     assert earlier["evacuation"]["relocated_total"] < later["evacuation"]["relocated_total"]
-    assert earlier["evacuation"]["districts"] < later["evacuation"]["districts"]
+    first_day = kursk_tenth.sitrep("2024-08-07T12:00+03:00")
+    assert first_day["evacuation"]["districts"] < later["evacuation"]["districts"]
     before = kursk_tenth.sitrep("2024-08-01T00:00+03:00")
     assert before["evacuation"]["relocated_total"] == 0
     assert before["shelters"]["affected_region"]["occupants"] == 0
@@ -101,7 +104,10 @@ def test_same_seed_same_data(tmp_path_factory):
     for i in range(2):
         db = loaded(tmp_path_factory.mktemp(f"seed{i}"), "--scale", "0.02", "--seed", "7")
         try:
-            dumps.append((db.sitrep(), db.refuge("dumpdata", "registry.person").stdout))
+            people = json.loads(db.refuge("dumpdata", "registry.person").stdout)
+            for p in people:
+                del p["fields"]["updated_at"]  # when the row was written, not what it says
+            dumps.append((db.sitrep(), people))
         finally:
             db.drop()
     assert dumps[0] == dumps[1]
