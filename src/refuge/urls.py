@@ -5,5 +5,6 @@ urlpatterns = [
     path("accounts/", include("refuge.accounts.urls")),
     path("audit/", include("refuge.audit.urls")),
     path("desk/", include("refuge.desks.urls")),
+    path("placement/", include("refuge.placement.urls")),
     path("", include("refuge.reports.urls")),
 ]

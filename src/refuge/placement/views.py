@@ -1,0 +1,159 @@
+"""Coordinator pages for placement: parse and authorise, then one selector or action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from refuge.accounts.decorators import role_required
+from refuge.accounts.models import Role
+from refuge.accounts.scope import OutOfScope, shelters_for
+from refuge.placement import selectors
+from refuge.placement.actions import (
+    PlanNotOpen,
+    ShelterNotClosable,
+    ShelterNotStandby,
+    do_accept_closure,
+    do_accept_plan,
+    do_open_standby_shelter,
+    do_propose_closure,
+    do_propose_plan,
+)
+from refuge.placement.forms import ClosureForm, OpenStandbyForm
+from refuge.placement.models import PlacementPlan
+from refuge.placement.services import recommend_standby
+
+COORDINATORS = (Role.NATIONAL_COORDINATOR, Role.REGIONAL_COORDINATOR)
+
+
+@role_required(*COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def waiting(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method == "POST":
+        made = do_propose_plan(actor=actor)
+        return redirect("placement_plan", pk=made.pk)
+    households = selectors.waiting_households(actor)
+    shelters = selectors.open_shelters(actor)
+    return render(
+        request,
+        "placement/waiting.html",
+        {
+            "households": len(households),
+            "persons": sum(len(h.members.all()) for h in households),
+            "free": sum(s.free for s in shelters),
+            "shelters": len(shelters),
+            "plans": selectors.plans_for(actor).select_related("closing_shelter")[:10],
+        },
+    )
+
+
+@role_required(*COORDINATORS)
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        found = selectors.plan_for(request.actor, pk)  # type: ignore[attr-defined]
+    except OutOfScope:
+        raise Http404 from None
+    return render(request, "placement/plan.html", {"view": selectors.plan_view(found)})
+
+
+@role_required(*COORDINATORS)
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        found = selectors.plan_for(actor, pk)
+    except OutOfScope:
+        raise Http404 from None
+    act = do_accept_plan if found.kind == PlacementPlan.Kind.WAITING else do_accept_closure
+    try:
+        result = act(actor=actor, plan=found)
+    except PlanNotOpen:
+        messages.error(request, _("This plan is no longer open: make a new one."))
+        return redirect("placement_plan", pk=pk)
+    messages.success(
+        request,
+        _("Accepted: %(done)d households done, %(skipped)d skipped.")
+        % {"done": len(result.done), "skipped": len(result.skipped)},
+    )
+    if found.kind == PlacementPlan.Kind.CLOSURE and not result.closed:
+        messages.error(request, _("The shelter is not closed: people remain in it."))
+    return redirect("placement_plan", pk=pk)
+
+
+@role_required(*COORDINATORS)
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    shelters = shelters_for(actor).order_by("name", "pk")
+    if request.method == "GET":
+        initial = {}
+        if "shelter" in request.GET:
+            try:
+                initial["shelter"] = selectors.shelter_for(actor, int(request.GET["shelter"]))
+            except (OutOfScope, ValueError):
+                raise Http404 from None
+        form = ClosureForm(initial=initial, shelters=shelters)
+        return render(request, "placement/close.html", {"form": form})
+    form = ClosureForm(request.POST, shelters=shelters)
+    if not form.is_valid():
+        return render(request, "placement/close.html", {"form": form}, status=422)
+    try:
+        made = do_propose_closure(actor=actor, **form.cleaned_data)
+    except ShelterNotClosable:
+        form.add_error("shelter", _("This shelter is closed already."))
+        return render(request, "placement/close.html", {"form": form}, status=422)
+    return redirect("placement_plan", pk=made.pk)
+
+
+@role_required(*COORDINATORS)
+def standby(request: HttpRequest) -> HttpResponse:
+    return _standby_page(request, forms={})
+
+
+def _standby_page(request: HttpRequest, forms: dict, status: int = 200) -> HttpResponse:  # type: ignore[type-arg]
+    actor = request.actor  # type: ignore[attr-defined]
+    waiting = selectors.waiting_households(actor)
+    shelters = selectors.standby_shelters(actor)
+    recommended = recommend_standby(waiting, shelters)
+    order = {s.pk: i for i, (s, _) in enumerate(recommended)}
+    rows = [
+        (s, forms.get(s.pk) or OpenStandbyForm(prefix=f"s{s.pk}"))
+        for s in sorted(shelters, key=lambda s: (order.get(s.pk, len(order)), s.name))
+    ]
+    return render(
+        request,
+        "placement/standby.html",
+        {
+            "recommended": recommended,
+            "rows": rows,
+            "waiting_persons": sum(len(h.members.all()) for h in waiting),
+        },
+        status=status,
+    )
+
+
+@role_required(*COORDINATORS)
+@require_POST
+def open_standby(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        shelter = selectors.shelter_for(actor, pk)
+    except OutOfScope:
+        raise Http404 from None
+    form = OpenStandbyForm(request.POST, prefix=f"s{pk}")
+    if form.is_valid():
+        try:
+            do_open_standby_shelter(actor=actor, shelter=shelter, **form.cleaned_data)
+        except ShelterNotStandby:
+            form.add_error(None, _("This shelter is not on standby."))
+        else:
+            messages.success(request, _("%(name)s is open.") % {"name": shelter.name})
+            return redirect("placement_standby")
+    if shelter.status != "standby":
+        messages.error(request, _("%(name)s is not on standby.") % {"name": shelter.name})
+        return redirect("placement_standby")
+    return _standby_page(request, forms={pk: form}, status=422)
