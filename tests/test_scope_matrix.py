@@ -91,6 +91,25 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
         "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),
         "audit_trail": ("/audit/", {"auditor": 200}),
+        "placement_waiting": ("/placement/", {"national": 200, "regional": 200}),
+        "placement_plan@missing": (
+            "/placement/plans/999999/",
+            {"national": 404, "regional": 404},
+        ),
+        "placement_accept": (
+            "/placement/plans/999999/accept/",
+            {"national": 405, "regional": 405},
+        ),
+        "placement_close": ("/placement/close/", {"national": 200, "regional": 200}),
+        "placement_close@b": (
+            f"/placement/close/?shelter={sb}",
+            {"national": 200, "regional": 404},
+        ),
+        "placement_standby": ("/placement/standby/", {"national": 200, "regional": 200}),
+        "placement_open_standby": (
+            f"/placement/standby/{sa}/open/",
+            {"national": 405, "regional": 405},
+        ),
     }
 
 
@@ -104,7 +123,7 @@ def _names(prefix: str) -> set[str]:
 
 def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
     covered = {name.split("@")[0] for name in matrix(world)}
-    assert _names("desk/") | _names("audit/") == covered
+    assert _names("desk/") | _names("audit/") | _names("placement/") == covered
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])
