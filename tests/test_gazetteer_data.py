@@ -1,10 +1,12 @@
 """Sanity checks of the gazetteer CSVs in src/refuge/geo/data (no Django)."""
+
 import csv
-import math
 import pathlib
 
 import pycountry
 import pytest
+
+from refuge.core.geodesy import distance_to_polyline_km, great_circle_km
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "src" / "refuge" / "geo" / "data"
 
@@ -23,31 +25,34 @@ def in_box(lat, lon, box):
 
 
 def km(a, b):
-    (la1, lo1), (la2, lo2) = a, b
-    return math.hypot((la1 - la2) * 111.2, (lo1 - lo2) * 111.2 * math.cos(math.radians((la1 + la2) / 2)))
+    return great_circle_km(a, b)
 
 
 def border_km(pt, border):
-    best = 1e9
-    k = 111.2 * math.cos(math.radians(51.4))
-    px, py = pt[1] * k, pt[0] * 111.2
-    for (a0, a1), (b0, b1) in zip(border, border[1:]):
-        ax, ay, bx, by = a1 * k, a0 * 111.2, b1 * k, b0 * 111.2
-        vx, vy, wx, wy = bx - ax, by - ay, px - ax, py - ay
-        t = max(0.0, min(1.0, (wx * vx + wy * vy) / (vx * vx + vy * vy)))
-        best = min(best, math.hypot(px - ax - t * vx, py - ay - t * vy))
-    return best
+    return distance_to_polyline_km(pt, border)
 
 
 def test_headers_exact():
     def header(name):
         with open(DATA / name, encoding="utf-8") as f:
             return next(line for line in f if not line.startswith("#")).strip()
-    assert header("kursk_districts.csv") == "slug,name_en,name_ru,name_uk,centre_ru,lat,lon,evacuated"
-    assert header("kursk_settlements.csv") == "district_slug,name_en,name_ru,name_uk,kind,lat,lon,population"
+
+    assert (
+        header("kursk_districts.csv") == "slug,name_en,name_ru,name_uk,centre_ru,lat,lon,evacuated"
+    )
+    assert (
+        header("kursk_settlements.csv")
+        == "district_slug,name_en,name_ru,name_uk,kind,lat,lon,population"
+    )
     assert header("ua_border_kursk.csv") == "lat,lon"
-    assert header("region_capitals.csv") == "code,name_en,name_ru,name_uk,capital_en,capital_ru,lat,lon"
-    assert header("evacuation_orders_kursk_2024.csv") == "date,kind,scope,districts,within_km,settlements,note"
+    assert (
+        header("region_capitals.csv")
+        == "code,name_en,name_ru,name_uk,capital_en,capital_ru,lat,lon"
+    )
+    assert (
+        header("evacuation_orders_kursk_2024.csv")
+        == "date,kind,scope,districts,within_km,settlements,note"
+    )
 
 
 def test_districts():
@@ -57,8 +62,16 @@ def test_districts():
     assert len([r for r in rows if r["slug"].endswith("sky")]) == 28
     evac = {r["slug"] for r in rows if r["evacuated"] == "1"}
     assert len(evac) == 9
-    assert {"sudzhansky", "korenevsky", "belovsky", "glushkovsky", "rylsky",
-            "khomutovsky", "bolshesoldatsky", "lgovsky"} <= evac
+    assert {
+        "sudzhansky",
+        "korenevsky",
+        "belovsky",
+        "glushkovsky",
+        "rylsky",
+        "khomutovsky",
+        "bolshesoldatsky",
+        "lgovsky",
+    } <= evac
     assert all(r["evacuated"] in ("0", "1") for r in rows)
     for r in rows:
         assert in_box(r["lat"], r["lon"], KURSK_BOX), r
@@ -87,7 +100,7 @@ def test_border():
     for p in pts:
         assert in_box(p[0], p[1], (50.8, 52.0, 33.9, 35.6)), p
     assert pts[0][0] > pts[-1][0]  # north-west to south-east
-    assert all(km(a, b) < 25 for a, b in zip(pts, pts[1:]))
+    assert all(km(a, b) < 25 for a, b in zip(pts, pts[1:], strict=False))
     s = {r["name_ru"]: (float(r["lat"]), float(r["lon"])) for r in read("kursk_settlements.csv")}
     for name in ("Теткино", "Гуево", "Плехово", "Суджа"):
         assert 0.5 <= border_km(s[name], pts) <= 15, name

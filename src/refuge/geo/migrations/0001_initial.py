@@ -5,75 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ru', models.CharField(blank=True, max_length=200)),
-                ('name_uk', models.CharField(blank=True, max_length=200)),
-                ('code', models.CharField(help_text='ISO 3166-2, e.g. RU-KRS', max_length=8, unique=True)),
-                ('country', models.CharField(max_length=2)),
-                ('capital', models.CharField(blank=True, max_length=200)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ru", models.CharField(blank=True, max_length=200)),
+                ("name_uk", models.CharField(blank=True, max_length=200)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="ISO 3166-2, e.g. RU-KRS", max_length=8, unique=True
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
+                ("capital", models.CharField(blank=True, max_length=200)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ru', models.CharField(blank=True, max_length=200)),
-                ('name_uk', models.CharField(blank=True, max_length=200)),
-                ('slug', models.SlugField(max_length=80)),
-                ('centre', models.CharField(blank=True, max_length=200)),
-                ('lat', models.FloatField()),
-                ('lon', models.FloatField()),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='geo.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ru", models.CharField(blank=True, max_length=200)),
+                ("name_uk", models.CharField(blank=True, max_length=200)),
+                ("slug", models.SlugField(max_length=80)),
+                ("centre", models.CharField(blank=True, max_length=200)),
+                ("lat", models.FloatField()),
+                ("lon", models.FloatField()),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="districts",
+                        to="geo.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['region', 'name_en'],
+                "ordering": ["region", "name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ru', models.CharField(blank=True, max_length=200)),
-                ('name_uk', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('city', 'City'), ('town', 'Town'), ('village', 'Village')], max_length=10)),
-                ('lat', models.FloatField()),
-                ('lon', models.FloatField()),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('border_km', models.FloatField(blank=True, help_text='distance to the state border, where one is known', null=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='geo.district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ru", models.CharField(blank=True, max_length=200)),
+                ("name_uk", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("city", "City"), ("town", "Town"), ("village", "Village")],
+                        max_length=10,
+                    ),
+                ),
+                ("lat", models.FloatField()),
+                ("lon", models.FloatField()),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "border_km",
+                    models.FloatField(
+                        blank=True,
+                        help_text="distance to the state border, where one is known",
+                        null=True,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="geo.district",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['district', 'name_en'],
+                "ordering": ["district", "name_en"],
             },
         ),
         migrations.AddConstraint(
-            model_name='district',
-            constraint=models.UniqueConstraint(fields=('region', 'slug'), name='district_slug_unique'),
+            model_name="district",
+            constraint=models.UniqueConstraint(
+                fields=("region", "slug"), name="district_slug_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='settlement',
-            index=models.Index(fields=['name_ru'], name='geo_settlem_name_ru_4a2f6d_idx'),
+            model_name="settlement",
+            index=models.Index(fields=["name_ru"], name="geo_settlem_name_ru_4a2f6d_idx"),
         ),
         migrations.AddIndex(
-            model_name='settlement',
-            index=models.Index(fields=['name_en'], name='geo_settlem_name_en_4b16af_idx'),
+            model_name="settlement",
+            index=models.Index(fields=["name_en"], name="geo_settlem_name_en_4b16af_idx"),
         ),
     ]
