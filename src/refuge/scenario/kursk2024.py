@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,8 +62,8 @@ def load(
         load_kursk_oblast()
         operation = _operation()
         receptions = _reception_points(operation)
-        plans = _shelter_network(operation, rng, scale)
-        progress(f"operation, {len(receptions)} reception points and {len(plans)} shelters")
+        network = _shelter_network(operation, rng, scale)
+        progress(f"operation, {len(receptions)} reception points and {len(network)} shelters")
         windows = daily_windows(FIRST_REPORT, KURSK_2024_DAILY, scale)
         evacuation = Evacuation(
             _origins(operation),
@@ -71,7 +71,7 @@ def load(
             seed=seed,
             scale=scale,
         )
-        people = _People(operation, receptions, plans)
+        people = _People(operation, receptions, network)
         for window, departures in _by_window(evacuation.run(windows), windows):
             people.arrive(window, departures)
             progress(f"{window.end:%d %b}: {sum(d.household.size for d in departures)} left")
@@ -157,7 +157,10 @@ def _reception_points(operation: Operation) -> list[ReceptionPoint]:
     return ReceptionPoint.objects.bulk_create(points)
 
 
-def _shelter_network(operation: Operation, rng: random.Random, scale: float) -> list[Shelter]:
+def _shelter_network(
+    operation: Operation, rng: random.Random, scale: float
+) -> list[tuple[Shelter, datetime | None]]:
+    """The network, each shelter with when it opens (None: it stays on standby)."""
     regions = {r.code: r for r in Region.objects.filter(country="RU")}
     region_sites = {
         code: (r.capital or r.name_ru or r.name_en, r.lat, r.lon)
@@ -203,9 +206,7 @@ def _shelter_network(operation: Operation, rng: random.Random, scale: float) -> 
         )
         for s in shelters
     )
-    for s, p in zip(shelters, plans, strict=True):
-        s.opens_at = p.opens_at  # type: ignore[attr-defined]
-    return shelters
+    return [(s, p.opens_at) for s, p in zip(shelters, plans, strict=True)]
 
 
 def _origins(operation: Operation) -> list[Origin]:
@@ -223,7 +224,10 @@ def _origins(operation: Operation) -> list[Origin]:
     ]
 
 
-def _by_window(departures, windows: Sequence[Window]):  # type: ignore[no-untyped-def]
+def _by_window(
+    departures: Iterable[Departure], windows: Sequence[Window]
+) -> Iterator[tuple[Window, list[Departure]]]:
+    """Departures grouped by the report window they fall in (they come in time order)."""
     batch: list[Departure] = []
     index = 0
     for d in departures:
@@ -240,7 +244,10 @@ class _People:
     """Registers each day's departures and takes the shelter-bound to their shelters."""
 
     def __init__(
-        self, operation: Operation, receptions: list[ReceptionPoint], shelters: list[Shelter]
+        self,
+        operation: Operation,
+        receptions: list[ReceptionPoint],
+        shelters: list[tuple[Shelter, datetime | None]],
     ) -> None:
         self.operation = operation
         self.receptions = {r.pk: r for r in receptions}
@@ -248,9 +255,9 @@ class _People:
             s.pk: s for s in Settlement.objects.filter(district__region=operation.affected_region)
         }
         self.regions = {r.code: r for r in Region.objects.all()}
+        self.opens_at = {s.pk: at for s, at in shelters if at is not None}
         self.unopened = sorted(
-            (s for s in shelters if s.opens_at is not None),  # type: ignore[attr-defined]
-            key=lambda s: s.opens_at,  # type: ignore[attr-defined]
+            (s for s, at in shelters if at is not None), key=lambda s: self.opens_at[s.pk]
         )
         self.stays: list[tuple[datetime, Household, Shelter]] = []
         # Households no open shelter could take yet; they are offered places again the
@@ -272,13 +279,10 @@ class _People:
         self.leave_shelters(until=window.end)
 
     def _open_shelters(self, until: datetime) -> None:
-        while self.unopened and self.unopened[0].opens_at < until:  # type: ignore[attr-defined]
+        while self.unopened and self.opens_at[self.unopened[0].pk] < until:
             s = self.unopened.pop(0)
             do_change_status(
-                shelter=s,
-                status=Status.OPEN,
-                at=s.opens_at,  # type: ignore[attr-defined]
-                reason="opened for evacuees",
+                shelter=s, status=Status.OPEN, at=self.opens_at[s.pk], reason="opened for evacuees"
             )
 
     def _registration(self, d: Departure) -> Registration:
@@ -339,10 +343,8 @@ class _People:
                 if shelter is None:
                     waiting.append((h, d))
                     continue
-                at = max(
-                    d.registered_at,
-                    shelter.opens_at if hasattr(shelter, "opens_at") else d.registered_at,
-                )
+                # Places in a shelter that opened later the same day are taken when it opens.
+                at = max(d.registered_at, self.opens_at.get(shelter.pk, d.registered_at))
                 do_assign(household=h, shelter=shelter, at=at)
                 km = great_circle_km(
                     (self.settlements[d.origin].lat, self.settlements[d.origin].lon),
