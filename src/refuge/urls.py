@@ -6,5 +6,6 @@ urlpatterns = [
     path("audit/", include("refuge.audit.urls")),
     path("desk/", include("refuge.desks.urls")),
     path("placement/", include("refuge.placement.urls")),
+    path("tracing/", include("refuge.tracing.urls")),
     path("", include("refuge.reports.urls")),
 ]

@@ -1,8 +1,11 @@
-"""Possible duplicates of people about to be registered.
+"""Possible duplicates of people about to be registered, found by the linkage engine.
 
-Simple matching for now (same family and given name, case-insensitive, same birth
-year, within the operation); the linkage engine replaces `find_possible_duplicates`
-behind the same signature.
+The registrar sees them before saving. The check reads the registry's blocking keys
+(`tracing.keys`), catching up first with whatever other desks registered since, so it
+is fresh in every process; it scores the candidates with the core's comparisons and
+model and keeps the best few per member. The threshold is lower than the review
+queue's: a registrar glancing at one more name costs little, a second registration of
+the same grandmother costs her family a search.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from refuge.core.linkage.records import PersonRecord
 from refuge.operations.models import Operation
 from refuge.registry.actions import MemberData
-from refuge.registry.models import Person
+from refuge.tracing import keys
+
+DESK_MIN_PROBABILITY = 0.2
+PER_MEMBER = 3
 
 
 @dataclass(frozen=True)
@@ -24,34 +29,45 @@ class PossibleDuplicate:
     household_id: int
     full_name: str
     birth_date: str
+    probability: float = 0.0
+    reasons: str = ""
+
+
+def member_record(index: int, m: MemberData) -> PersonRecord:
+    return PersonRecord(
+        record_id=f"member-{index}",
+        given_name=m.given_name.strip(),
+        patronymic=m.patronymic.strip(),
+        family_name=m.family_name.strip(),
+        sex=m.sex,
+        birth_date=keys.birth_date(m.birth_year, m.birth_month, m.birth_day),
+    )
 
 
 def find_possible_duplicates(
     members: Sequence[MemberData], operation: Operation
 ) -> list[PossibleDuplicate]:
-    found = []
-    for i, m in enumerate(members):
-        family, given = m.family_name.strip(), m.given_name.strip()
-        match = (
-            Q(household__operation=operation)
-            & _same("family_name", family)
-            & _same("given_name", given)
-        )
-        if m.birth_year is not None:
-            match &= Q(birth_year=m.birth_year)
-        for p in Person.objects.filter(match).order_by("pk")[:50]:
-            # SQLite folds case for ASCII only: the final say is Python's casefold.
-            if (p.family_name.casefold(), p.given_name.casefold()) != (
-                family.casefold(),
-                given.casefold(),
-            ):
-                continue
-            found.append(
-                PossibleDuplicate(i, p.pk, p.household_id, p.full_name, p.birth_date_display)
+    records = [member_record(i, m) for i, m in enumerate(members)]
+    found = keys.check(
+        records,
+        operation_id=operation.pk,
+        limit=PER_MEMBER,
+        min_probability=DESK_MIN_PROBABILITY,
+        catch_up_first=True,
+    )
+    out = []
+    for i, matches in enumerate(found):
+        for m in matches:
+            r = m.person.record
+            out.append(
+                PossibleDuplicate(
+                    member_index=i,
+                    person_id=m.person.person_id,
+                    household_id=m.person.household_id,
+                    full_name=" ".join(p for p in (r.family_name, r.given_name, r.patronymic) if p),
+                    birth_date=str(r.birth_date or ""),
+                    probability=m.probability,
+                    reasons=m.reasons(),
+                )
             )
-    return found
-
-
-def _same(field: str, value: str) -> Q:
-    spellings = {value, value.lower(), value.upper(), value.capitalize(), value.title()}
-    return Q(**{f"{field}__iexact": value}) | Q(**{f"{field}__in": spellings})
+    return out

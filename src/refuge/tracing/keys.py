@@ -1,0 +1,277 @@
+"""The registry's blocking keys in the database, and the check of records against them.
+
+The registration desk asks "is this person registered already?" while the evacuee is
+standing there, from any process of the web server. Keeping a `PersonIndex` in memory
+per process would go stale as other desks register people; instead each person's
+hashed blocking keys (the same rules as the batch engine, `core.linkage.blocking`) are
+rows of `NameKey`, and every check first catches up: it indexes the persons registered
+since the highest indexed one. Candidates are the persons sharing a key with the query
+(keys shared by more than `MAX_BLOCK` persons are placeholders and skipped, as in the
+batch); they are scored with the core's comparisons and the reference model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+
+from refuge.core.linkage.blocking import hash_keys, record_keys
+from refuge.core.linkage.engine import (
+    REVIEW_PROBABILITY,
+    Decision,
+    Evidence,
+    evidence_of,
+    score,
+)
+from refuge.core.linkage.features import build_features
+from refuge.core.linkage.records import BirthDate, PersonRecord
+from refuge.registry.models import Person
+from refuge.tracing.model import desk_model
+from refuge.tracing.models import DuplicateCandidate, Merge, NameKey
+
+MAX_BLOCK = 500  # the desk's bound; the batch uses 2,000 (it is not waited for)
+CATCH_UP_LIMIT = 200  # persons per check; after a bulk load run `refuge tracing index`
+# A person whose transaction committed after a later pk was indexed is found again by
+# looking this many pks back for persons without keys (desk transactions are short).
+LATE_WINDOW = 200
+FLAG_LIMIT = 20  # new persons checked against the registry as they are indexed
+
+_FIELDS = (
+    "pk", "given_name", "patronymic", "family_name", "sex", "birth_year", "birth_month",
+    "birth_day", "household__phone", "household__origin__name_ru", "household_id",
+    "household__operation_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered person as the check loaded them."""
+
+    record: PersonRecord
+    household_id: int
+    operation_id: int
+
+    @property
+    def person_id(self) -> int:
+        return int(self.record.record_id)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A registered person who may be the one asked about, with the engine's reasons."""
+
+    person: Registered
+    probability: float
+    decision: Decision
+    evidence: tuple[Evidence, ...]
+    contradictions: tuple[str, ...]
+    swapped_names: bool
+
+    def reasons(self) -> str:
+        parts = [str(e) for e in self.evidence]
+        if self.swapped_names:
+            parts.insert(0, "names-read-crosswise")
+        if self.contradictions:
+            parts.append("against-merge:" + "+".join(self.contradictions))
+        return "; ".join(parts)
+
+    def evidence_json(self) -> dict[str, object]:
+        return {
+            "evidence": [[e.comparison, e.level, round(e.weight, 2)] for e in self.evidence],
+            "contradictions": list(self.contradictions),
+            "swapped_names": self.swapped_names,
+        }
+
+
+def birth_date(year: int | None, month: int | None, day: int | None) -> BirthDate | None:
+    if not year:
+        return None
+    return BirthDate(year, month if month else None, day if month and day else None)
+
+
+def _registered(row: tuple) -> Registered:  # type: ignore[type-arg]
+    pk, given, patronymic, family, sex, year, month, day, phone, settlement, hh, op = row
+    record = PersonRecord(
+        record_id=str(pk), given_name=given, patronymic=patronymic, family_name=family,
+        sex=sex, birth_date=birth_date(year, month, day), phone=phone or "",
+        settlement=settlement or "",
+    )  # fmt: skip
+    return Registered(record, hh, op)
+
+
+def load(person_ids: Iterable[int]) -> list[Registered]:
+    return [
+        _registered(r) for r in Person.objects.filter(pk__in=list(person_ids)).values_list(*_FIELDS)
+    ]
+
+
+def hashed_keys(records: Sequence[PersonRecord]) -> list[list[int]]:
+    """Each record's hashed blocking keys, distinct."""
+    table = build_features(records)
+    out = []
+    for row in range(len(records)):
+        keys = sorted(set(record_keys(table, row)))
+        out.append(sorted(set(hash_keys(keys).tolist())) if keys else [])
+    return out
+
+
+def _unindexed(limit: int) -> list[int]:
+    last = NameKey.objects.aggregate(m=Max("person_id"))["m"] or 0
+    fresh = list(
+        Person.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    recent = set(
+        Person.objects.filter(pk__gt=last - LATE_WINDOW, pk__lte=last).values_list("pk", flat=True)
+    )
+    if recent:
+        recent -= set(
+            NameKey.objects.filter(person_id__in=recent).values_list("person_id", flat=True)
+        )
+    return sorted(recent) + fresh
+
+
+def catch_up(limit: int = CATCH_UP_LIMIT, flag: bool = True) -> int:
+    """Index persons registered since the last check; returns how many were indexed.
+
+    Newly indexed persons (a desk's few, not a bulk load) are also checked against the
+    registry, and pairs the engine puts up for review are queued: this is how a
+    registration saved despite the desk's warning reaches a tracing officer.
+    """
+    ids = _unindexed(limit)
+    if not ids:
+        return 0
+    people = load(ids)
+    rows = [
+        NameKey(person_id=p.person_id, operation_id=p.operation_id, key=k)
+        for p, keys in zip(people, hashed_keys([p.record for p in people]), strict=True)
+        for k in keys
+    ]
+    NameKey.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    if flag and len(people) <= FLAG_LIMIT:
+        _flag_registrations(people)
+    return len(people)
+
+
+def _flag_registrations(people: list[Registered]) -> None:
+    found = check([p.record for p in people], operation_id=None, limit=5)
+    pairs = []
+    for person, matches in zip(people, found, strict=True):
+        for m in matches:
+            other = m.person
+            if (
+                other.person_id == person.person_id
+                or other.household_id == person.household_id
+                or other.operation_id != person.operation_id
+            ):
+                continue
+            left, right = sorted((person.person_id, other.person_id))
+            pairs.append(
+                DuplicateCandidate(
+                    operation_id=person.operation_id,
+                    left_id=left,
+                    right_id=right,
+                    probability=m.probability,
+                    evidence=m.evidence_json(),
+                    source=DuplicateCandidate.Source.REGISTRATION,
+                )  # fmt: skip
+            )
+    DuplicateCandidate.objects.bulk_create(pairs, ignore_conflicts=True)
+
+
+def _candidate_ids(keys: list[int], operation_id: int | None) -> dict[int, set[int]]:
+    """person ids per query key, leaving out keys shared by too many persons."""
+    found = NameKey.objects.filter(key__in=keys)
+    if operation_id is not None:
+        found = found.filter(operation_id=operation_id)
+    sizes = found.values("key").annotate(n=Count("id"))
+    usable = [s["key"] for s in sizes if s["n"] <= MAX_BLOCK]
+    by_key: dict[int, set[int]] = defaultdict(set)
+    if usable:
+        for key, person in found.filter(key__in=usable).values_list("key", "person_id"):
+            by_key[key].add(person)
+    return by_key
+
+
+def _live_merges(person_ids: set[int]) -> dict[int, int]:
+    """merged person -> the person kept, for merges not undone."""
+    return dict(
+        Merge.objects.filter(merged_id__in=person_ids, undone_at__isnull=True).values_list(
+            "merged_id", "kept_id"
+        )
+    )
+
+
+def check(
+    records: Sequence[PersonRecord],
+    *,
+    operation_id: int | None,
+    limit: int = 5,
+    min_probability: float = REVIEW_PROBABILITY,
+    catch_up_first: bool = False,
+) -> list[list[Match]]:
+    """For each record, registered persons who may be it, best first.
+
+    A person merged into another is answered as the one kept (the merge says they are
+    the same), so one person is never listed twice.
+    """
+    if catch_up_first:
+        catch_up()
+    if not records:
+        return []
+    query_keys = hashed_keys(records)
+    by_key = _candidate_ids(sorted({k for ks in query_keys for k in ks}), operation_id)
+    wanted = [sorted(set().union(*(by_key.get(k, set()) for k in ks))) for ks in query_keys]
+    people = {p.person_id: p for p in load({i for w in wanted for i in w})}
+    li, ri, registered = [], [], []
+    for q, ids in enumerate(wanted):
+        for pid in ids:
+            if pid in people:
+                li.append(q)
+                ri.append(len(registered))
+                registered.append(people[pid])
+    results: list[list[Match]] = [[] for _ in records]
+    if not registered:
+        return results
+    model = desk_model()
+    pairs = score(
+        model, build_features(records), np.asarray(li, dtype=np.int64),
+        build_features([p.record for p in registered]), np.arange(len(registered), dtype=np.int64),
+    )  # fmt: skip
+    decisions = pairs.decisions(0.99, REVIEW_PROBABILITY)
+    for k in np.argsort(-pairs.weight, kind="stable").tolist():
+        probability = float(pairs.probability[k])
+        if probability < min_probability:
+            continue
+        evidence, against = evidence_of(
+            model, pairs.levels[k], bool(pairs.corroborated[k]), bool(pairs.contradicted[k])
+        )
+        results[li[k]].append(
+            Match(
+                registered[k], probability, decisions[k], evidence, against, bool(pairs.swapped[k])
+            )
+        )
+    return [_without_merged(found, limit) for found in results]
+
+
+def _without_merged(found: list[Match], limit: int) -> list[Match]:
+    merged = _live_merges({m.person.person_id for m in found}) if found else {}
+    seen: set[int] = set()
+    out: list[Match] = []
+    for m in found:
+        pid = merged.get(m.person.person_id, m.person.person_id)
+        if pid in seen:
+            continue
+        seen.add(pid)
+        if pid != m.person.person_id:
+            (kept,) = load([pid])
+            m = Match(
+                kept, m.probability, m.decision, m.evidence, m.contradictions, m.swapped_names
+            )
+        out.append(m)
+        if len(out) >= limit:
+            break
+    return out
