@@ -145,15 +145,38 @@ def catch_up(limit: int = CATCH_UP_LIMIT, flag: bool = True) -> int:
     if not ids:
         return 0
     people = load(ids)
+    _insert_keys(people)
+    if flag and len(people) <= FLAG_LIMIT:
+        _flag_registrations(people)
+    return len(people)
+
+
+def index_all(batch: int = 5000) -> int:
+    """Index every person without keys, in pk order (after a bulk load or import)."""
+    after, total = 0, 0
+    while True:
+        ids = list(
+            Person.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return total
+        after = ids[-1]
+        have = set(
+            NameKey.objects.filter(person_id__in=ids).values_list("person_id", flat=True).distinct()
+        )
+        todo = [i for i in ids if i not in have]
+        if todo:
+            _insert_keys(load(todo))
+            total += len(todo)
+
+
+def _insert_keys(people: list[Registered]) -> None:
     rows = [
         NameKey(person_id=p.person_id, operation_id=p.operation_id, key=k)
         for p, keys in zip(people, hashed_keys([p.record for p in people]), strict=True)
         for k in keys
     ]
     NameKey.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
-    if flag and len(people) <= FLAG_LIMIT:
-        _flag_registrations(people)
-    return len(people)
 
 
 def _flag_registrations(people: list[Registered]) -> None:

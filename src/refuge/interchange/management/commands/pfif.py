@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from refuge.core import pfif
+from refuge.interchange.matching import do_match_imported
 from refuge.interchange.pfif import do_import_pfif, export_records
 from refuge.reports.selectors import UnknownOperation, operation_named
 
@@ -71,3 +72,5 @@ class Command(BaseCommand):
             f"copies ignored, {result.emptied} expired or emptied, {result.own} of our own "
             f"skipped, {result.notes} notes"
         )
+        matched = do_match_imported(result.records)
+        self.stdout.write(f"{matched} possible matches with registered persons for review")

@@ -1,0 +1,69 @@
+"""Imported PFIF persons matched against the registry, for a tracing officer to review.
+
+A partner's record is a claim about someone ("looking for X", "X was seen safe"); the
+registration desk's duplicate check (`tracing.keys`) says which registered persons it
+may describe, and each becomes a `PossibleMatch`. Nothing is merged or answered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from refuge.core.linkage.engine import REVIEW_PROBABILITY
+from refuge.core.linkage.records import BadBirthDate, BirthDate, PersonRecord
+from refuge.interchange.models import ExternalPerson, PossibleMatch
+from refuge.tracing import keys
+
+CHUNK = 200
+PER_RECORD = 5
+
+
+def external_record(external: ExternalPerson) -> PersonRecord:
+    given, family = external.given_name.strip(), external.family_name.strip()
+    if not (given or family):
+        # full_name in no particular order: the engine also reads names crosswise.
+        words = external.full_name.split()
+        given, family = (words[0], " ".join(words[1:])) if len(words) > 1 else ("", "".join(words))
+    try:
+        born = BirthDate.parse(external.date_of_birth or "")
+    except BadBirthDate:
+        born = None
+    return PersonRecord(
+        record_id=external.record_id,
+        given_name=given,
+        family_name=family,
+        sex=external.sex,
+        birth_date=born,
+        settlement=external.home_city,
+    )
+
+
+def do_match_imported(externals: Sequence[ExternalPerson]) -> int:
+    """Create PossibleMatch rows for imported persons; returns how many were created."""
+    named = [e for e in externals if e.given_name or e.family_name or e.full_name]
+    emptied = [e.pk for e in externals if e not in named]
+    PossibleMatch.objects.filter(external_id__in=emptied).delete()  # expired or withdrawn
+    keys.catch_up()
+    created = 0
+    for start in range(0, len(named), CHUNK):
+        part = named[start : start + CHUNK]
+        found = keys.check(
+            [external_record(e) for e in part],
+            operation_id=None,
+            limit=PER_RECORD,
+            min_probability=REVIEW_PROBABILITY,
+        )
+        rows = [
+            PossibleMatch(
+                external=e,
+                person_id=m.person.person_id,
+                score=m.probability,
+                reasons=m.reasons()[:500],
+            )
+            for e, matches in zip(part, found, strict=True)
+            for m in matches
+        ]
+        before = PossibleMatch.objects.count()
+        PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
+        created += PossibleMatch.objects.count() - before
+    return created

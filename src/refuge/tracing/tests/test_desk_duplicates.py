@@ -1,0 +1,112 @@
+"""The registration desk's duplicate check: the linkage engine behind find_possible_duplicates."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from refuge.desks.duplicates import find_possible_duplicates
+from refuge.desks.tests.helpers import registration_post
+from refuge.desks.tests.world import World
+from refuge.geo.models import Region
+from refuge.registry.actions import MemberData
+from refuge.tracing import keys
+from refuge.tracing.models import DuplicateCandidate, NameKey
+from refuge.tracing.tests.conftest import client_for, one, register_people
+
+TATIANA = MemberData(given_name="Татьяна", family_name="Иванова", birth_year=1952, sex="F")
+
+
+def test_the_desk_shows_a_cyrillic_registration_for_a_name_typed_in_latin(world: World) -> None:
+    tatiana = one(register_people(world, TATIANA, point="b"))
+    registrar = client_for(world, "registrar_a")
+    data = registration_post(
+        [{"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}],
+        destination_region=str(Region.objects.get(code="RU-MOW").pk),
+        destination_address="Lenina 1",
+    )
+    html = registrar.post("/desk/register/", data).content.decode()
+    assert "Possibly registered already" in html
+    assert "Иванова Татьяна" in html
+    assert f"/desk/households/{tatiana.household_id}/" in html
+
+
+def test_a_different_woman_of_the_same_surname_is_not_offered(world: World) -> None:
+    register_people(world, TATIANA)
+    olga = MemberData(given_name="Olga", family_name="Ivanova", birth_year=1952)
+    assert find_possible_duplicates([olga], world.operation) == []
+
+
+def test_the_answer_carries_probability_and_reasons(world: World) -> None:
+    tatiana = one(register_people(world, TATIANA))
+    typed = MemberData(given_name="Tetiana", family_name="Ivanova", birth_year=1952)
+    (found,) = find_possible_duplicates([typed], world.operation)
+    assert found.person_id == tatiana.pk and found.member_index == 0
+    assert found.probability > 0.9
+    assert "given_name:same-identity" in found.reasons
+
+
+def test_a_person_registered_after_the_last_check_is_found_by_the_next(world: World) -> None:
+    typed = MemberData(given_name="Tatyana", family_name="Ivanova", birth_year=1952)
+    assert find_possible_duplicates([typed], world.operation) == []
+    tatiana = one(register_people(world, TATIANA))  # "at another desk", after the check
+    assert [d.person_id for d in find_possible_duplicates([typed], world.operation)] == [tatiana.pk]
+
+
+def test_a_registration_committed_late_below_the_indexed_pk_is_still_indexed(
+    world: World,
+) -> None:
+    tatiana = one(register_people(world, TATIANA))
+    later = one(register_people(world, MemberData(given_name="Пётр", family_name="Сидоров")))
+    keys.catch_up()
+    # As if Tatiana's transaction committed after Pyotr's was indexed.
+    NameKey.objects.filter(person=tatiana).delete()
+    assert NameKey.objects.filter(person=later).exists()
+    typed = MemberData(given_name="Tatiana", family_name="Ivanova", birth_year=1952)
+    assert [d.person_id for d in find_possible_duplicates([typed], world.operation)] == [tatiana.pk]
+
+
+def test_another_operations_people_are_not_offered(world: World) -> None:
+    from refuge.operations.models import Operation
+
+    register_people(world, TATIANA)
+    other = Operation.objects.create(
+        slug="other", name="Other", affected_region=world.operation.affected_region,
+        started_at=world.operation.started_at,
+    )  # fmt: skip
+    typed = MemberData(given_name="Tatiana", family_name="Ivanova", birth_year=1952)
+    assert find_possible_duplicates([typed], other) == []
+
+
+def test_saving_despite_the_warning_queues_the_pair_for_a_tracing_officer(world: World) -> None:
+    tatiana = one(register_people(world, TATIANA, point="b"))
+    keys.catch_up()
+    again = one(
+        register_people(
+            world, MemberData(given_name="Tatiana", family_name="Ivanova", birth_year=1952)
+        )
+    )
+    keys.catch_up()
+    pair = DuplicateCandidate.objects.get()
+    assert (pair.left_id, pair.right_id) == (tatiana.pk, again.pk)
+    assert pair.source == "registration" and pair.status == "open"
+    assert pair.probability > 0.9
+
+
+def test_members_of_one_household_are_not_queued_against_each_other(world: World) -> None:
+    twin = MemberData(given_name="Анна", family_name="Орлова", birth_year=2010, birth_month=3,
+                      birth_day=4, patronymic="Петровна")  # fmt: skip
+    sister = MemberData(given_name="Мария", family_name="Орлова", birth_year=2010, birth_month=3,
+                        birth_day=4, patronymic="Петровна")  # fmt: skip
+    register_people(world, twin, sister)
+    keys.catch_up()
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_the_check_stays_within_a_few_queries(world: World, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    register_people(world, TATIANA)
+    keys.catch_up()
+    typed = MemberData(given_name="Tatiana", family_name="Ivanova", birth_year=1952)
+    find_possible_duplicates([typed], world.operation)  # warm the model
+    with django_assert_max_num_queries(8):
+        assert find_possible_duplicates([typed], world.operation)
+    assert connection.vendor in ("sqlite", "postgresql")
