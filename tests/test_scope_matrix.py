@@ -110,6 +110,18 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             f"/placement/standby/{sa}/open/",
             {"national": 405, "regional": 405},
         ),
+        "tracing_queue": ("/tracing/", {"national": 200, "tracing": 200}),
+        "tracing_pair": ("/tracing/pairs/999999/", {"national": 404, "tracing": 404}),
+        "tracing_decide": ("/tracing/pairs/999999/decide/", {"national": 405, "tracing": 405}),
+        "tracing_undo_merge": ("/tracing/merges/999999/undo/", {"national": 405, "tracing": 405}),
+        "tracing_enquiries": ("/tracing/enquiries/", {"national": 200, "tracing": 200}),
+        "tracing_enquiry": ("/tracing/enquiries/999999/", {"national": 404, "tracing": 404}),
+        "tracing_resolve": (
+            "/tracing/enquiries/999999/resolve/",
+            {"national": 405, "tracing": 405},
+        ),
+        # The public family search: everyone, signed in or not.
+        "tracing_find": ("/tracing/find/", {**everyone, "anonymous": 200}),
     }
 
 
@@ -123,7 +135,7 @@ def _names(prefix: str) -> set[str]:
 
 def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
     covered = {name.split("@")[0] for name in matrix(world)}
-    assert _names("desk/") | _names("audit/") | _names("placement/") == covered
+    assert _names("desk/") | _names("audit/") | _names("placement/") | _names("tracing/") == covered
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])
@@ -134,7 +146,7 @@ def test_each_role_reaches_exactly_its_pages(world: World, who: str) -> None:
     got, expected = {}, {}
     for name, (path, allowed) in matrix(world).items():
         got[name] = client.get(path).status_code
-        expected[name] = 302 if who == "anonymous" else allowed.get(who, 403)
+        expected[name] = allowed.get(who, 302 if who == "anonymous" else 403)
     assert got == expected
 
 
