@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from refuge.movements.actions import event, record_events
 from refuge.movements.models import Movement
@@ -143,11 +143,22 @@ def do_change_status(
     if status not in Status.values:
         raise ValueError(f"unknown shelter status {status!r}")
     capacity = shelter.capacity if capacity is None else capacity
+    room = Q(occupancy__lte=capacity - F("reserved"))
+    if status in (Status.CLOSED, Status.STANDBY):
+        # Nobody is closed in or forgotten: move people out and release places first.
+        room &= Q(occupancy=0, reserved=0)
     with transaction.atomic():
-        ok = Shelter.objects.filter(pk=shelter.pk, occupancy__lte=capacity - F("reserved")).update(
-            status=status, capacity=capacity
-        )
+        ok = Shelter.objects.filter(room, pk=shelter.pk).update(status=status, capacity=capacity)
         if not ok:
+            current = Shelter.objects.get(pk=shelter.pk)
+            if status in (Status.CLOSED, Status.STANDBY) and (
+                current.occupancy or current.reserved
+            ):
+                raise ShelterRefused(
+                    shelter,
+                    f"{shelter.name}: {current.occupancy} people inside and {current.reserved} "
+                    "places reserved; move them before it closes",
+                )
             raise ShelterRefused(shelter, f"{shelter.name}: more people inside than {capacity}")
         shelter.status, shelter.capacity = status, capacity
         return ShelterChange.objects.create(
