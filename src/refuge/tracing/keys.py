@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
@@ -124,13 +124,12 @@ def _unindexed(limit: int) -> list[int]:
     fresh = list(
         Person.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:limit]
     )
+    has_keys = NameKey.objects.filter(person_id=OuterRef("pk"))
     recent = set(
-        Person.objects.filter(pk__gt=last - LATE_WINDOW, pk__lte=last).values_list("pk", flat=True)
+        Person.objects.filter(pk__gt=last - LATE_WINDOW, pk__lte=last)
+        .exclude(Exists(has_keys))
+        .values_list("pk", flat=True)
     )
-    if recent:
-        recent -= set(
-            NameKey.objects.filter(person_id__in=recent).values_list("person_id", flat=True)
-        )
     return sorted(recent) + fresh
 
 
@@ -205,16 +204,18 @@ def _flag_registrations(people: list[Registered]) -> None:
     DuplicateCandidate.objects.bulk_create(pairs, ignore_conflicts=True)
 
 
-def _candidate_ids(keys: list[int], operation_id: int | None) -> dict[int, set[int]]:
-    """person ids per query key, leaving out keys shared by too many persons."""
+def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
+    """person ids per query key, leaving out keys shared by too many persons.
+
+    Both queries read only the (key, person) index; the operation is checked on the
+    loaded persons, since an operation's persons are most of the table anyway.
+    """
     found = NameKey.objects.filter(key__in=keys)
-    if operation_id is not None:
-        found = found.filter(operation_id=operation_id)
-    sizes = found.values("key").annotate(n=Count("id"))
+    sizes = found.values("key").annotate(n=Count("person_id")).order_by()
     usable = [s["key"] for s in sizes if s["n"] <= MAX_BLOCK]
     by_key: dict[int, set[int]] = defaultdict(set)
     if usable:
-        for key, person in found.filter(key__in=usable).values_list("key", "person_id"):
+        for key, person in NameKey.objects.filter(key__in=usable).values_list("key", "person_id"):
             by_key[key].add(person)
     return by_key
 
@@ -246,9 +247,13 @@ def check(
     if not records:
         return []
     query_keys = hashed_keys(records)
-    by_key = _candidate_ids(sorted({k for ks in query_keys for k in ks}), operation_id)
+    by_key = _candidate_ids(sorted({k for ks in query_keys for k in ks}))
     wanted = [sorted(set().union(*(by_key.get(k, set()) for k in ks))) for ks in query_keys]
-    people = {p.person_id: p for p in load({i for w in wanted for i in w})}
+    people = {
+        p.person_id: p
+        for p in load({i for w in wanted for i in w})
+        if operation_id is None or p.operation_id == operation_id
+    }
     li, ri, registered = [], [], []
     for q, ids in enumerate(wanted):
         for pid in ids:
