@@ -12,7 +12,7 @@ batch); they are scored with the core's comparisons and the reference model.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +34,9 @@ from refuge.tracing.model import desk_model
 from refuge.tracing.models import DuplicateCandidate, Merge, NameKey
 
 MAX_BLOCK = 500  # the desk's bound; the batch uses 2,000 (it is not waited for)
+# Scoring is vectorised, loading rows is not: a namesake-rich query keeps the persons
+# sharing the most keys with it (a true duplicate shares many: name, date, place rules).
+MAX_CANDIDATES = 200
 CATCH_UP_LIMIT = 200  # persons per check; after a bulk load run `refuge tracing index`
 # A person whose transaction committed after a later pk was indexed is found again by
 # looking this many pks back for persons without keys (desk transactions are short).
@@ -220,6 +223,14 @@ def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
     return by_key
 
 
+def _most_shared(by_key: dict[int, set[int]], query_keys: list[int]) -> list[int]:
+    """Candidates sharing the most keys with the query, at most MAX_CANDIDATES."""
+    shared: Counter[int] = Counter()
+    for k in query_keys:
+        shared.update(by_key.get(k, ()))
+    return sorted(pid for pid, _ in shared.most_common(MAX_CANDIDATES))
+
+
 def _live_merges(person_ids: set[int]) -> dict[int, int]:
     """merged person -> the person kept, for merges not undone."""
     return dict(
@@ -248,7 +259,7 @@ def check(
         return []
     query_keys = hashed_keys(records)
     by_key = _candidate_ids(sorted({k for ks in query_keys for k in ks}))
-    wanted = [sorted(set().union(*(by_key.get(k, set()) for k in ks))) for ks in query_keys]
+    wanted = [_most_shared(by_key, ks) for ks in query_keys]
     people = {
         p.person_id: p
         for p in load({i for w in wanted for i in w})
