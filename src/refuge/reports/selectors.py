@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from refuge.core.sitrep import DepartureCount, ShelterState, Sitrep, SitrepInput, build_sitrep
 from refuge.geo.models import District, Region
@@ -12,6 +12,7 @@ from refuge.movements.models import Movement
 from refuge.operations.models import Operation
 from refuge.operations.selectors import districts_under_orders
 from refuge.shelters.models import Shelter, ShelterChange
+from refuge.tracing.models import Merge
 
 
 class UnknownOperation(LookupError):
@@ -38,16 +39,25 @@ def sitrep(operation: Operation, as_of: datetime) -> Sitrep:
 
 def sitrep_input(operation: Operation, as_of: datetime) -> SitrepInput:
     events = Movement.objects.effective().filter(operation=operation, at__lte=as_of)
+    # People are counted once: a registration a tracing officer merged into another
+    # (and did not undo) leaves the departure and destination counts. Shelter figures
+    # keep counting places as taken until the duplicate's place is given back.
+    people = events.exclude(person_id__in=merged_duplicates())
     return SitrepInput(
         operation=operation.name,
         as_of=as_of,
         affected_region=operation.affected_region.code,
         districts=tuple(d.name for d in districts_under_orders(operation, as_of)),
-        departures=_departures(events, as_of),
+        departures=_departures(people, as_of),
         shelters=_shelters(operation, events, as_of),
-        destinations=_destinations(events),
+        destinations=_destinations(people),
         region_names={r.code: r.name for r in Region.objects.filter(shelters__operation=operation)},
     )
+
+
+def merged_duplicates() -> QuerySet[Merge]:
+    """Persons registered twice and merged into their other registration (merge not undone)."""
+    return Merge.objects.filter(undone_at__isnull=True).values("merged_id")
 
 
 def _departures(events, as_of: datetime) -> tuple[DepartureCount, ...]:  # type: ignore[no-untyped-def]

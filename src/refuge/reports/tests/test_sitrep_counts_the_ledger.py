@@ -69,3 +69,25 @@ def test_shelter_status_is_read_as_it_stood_then(operation, shelter):
     assert figures(operation, day=6, hour=9)["shelters"]["affected_region"]["open"] == 0
     assert figures(operation)["shelters"]["affected_region"]["open"] == 1
     assert figures(operation, day=5)["shelters"]["standby"]["shelters"] == 0
+
+
+def test_a_merged_duplicate_is_counted_once_and_an_undo_brings_it_back(operation, register):
+    from django.utils import timezone
+
+    from refuge.registry.models import Person
+    from refuge.tracing.models import Merge
+
+    first, again = register(1, day=10), register(1, day=11)
+    assert figures(operation)["evacuation"]["relocated_total"] == 2
+    merge = Merge.objects.create(
+        kept=Person.objects.get(household=first),
+        merged=Person.objects.get(household=again),
+        at=timezone.now(),
+        reason="same grandmother, registered twice",
+    )
+    after = figures(operation)
+    assert after["evacuation"]["relocated_total"] == 1
+    assert after["destinations"]["relatives_or_own"] == 1
+    merge.undone_at = timezone.now()
+    merge.save()
+    assert figures(operation)["evacuation"]["relocated_total"] == 2
