@@ -240,11 +240,8 @@ def shelter_desk(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*SHELTER_DESK)
-@require_POST
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    form = CheckInForm(request.POST)
+def _household_at_shelter(actor, pk: int, form):  # type: ignore[no-untyped-def]
+    """The shelter and the household a desk form names, both within the actor's scope."""
     try:
         shelter = selectors.shelter_for(actor, pk)
         if not form.is_valid():
@@ -252,6 +249,14 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         found = selectors.household_at_shelter(actor, shelter, form.cleaned_data["household"])
     except OutOfScope:
         raise Http404 from None
+    return shelter, found, form
+
+
+@role_required(*SHELTER_DESK)
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    shelter, found, _form = _household_at_shelter(actor, pk, CheckInForm(request.POST))
     try:
         do_desk_check_in(actor=actor, household=found, shelter=shelter)
         messages.success(request, _("Checked in."))
@@ -264,14 +269,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def check_out(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    form = CheckOutForm(request.POST)
-    try:
-        shelter = selectors.shelter_for(actor, pk)
-        if not form.is_valid():
-            raise Http404
-        found = selectors.household_at_shelter(actor, shelter, form.cleaned_data["household"])
-    except OutOfScope:
-        raise Http404 from None
+    shelter, found, form = _household_at_shelter(actor, pk, CheckOutForm(request.POST))
     try:
         do_desk_check_out(actor=actor, household=found, shelter=shelter, to=form.cleaned_data["to"])
         messages.success(request, _("Checked out."))
