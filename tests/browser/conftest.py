@@ -45,3 +45,17 @@ def shots(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         page.screenshot(path=str(folder / f"{next(count):02d}-{name}.png"), full_page=True)
 
     return shot
+
+
+def sign_in(browser, live_server, username: str, password: str, width: int = 360):  # type: ignore[no-untyped-def]
+    """A fresh browser context signed in as `username`, on the desk's start page."""
+    import re
+
+    context = browser.new_context(viewport={"width": width, "height": 780 if width < 600 else 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/desk/$"))
+    return page

@@ -13,6 +13,7 @@ from refuge.core import placement as engine
 from refuge.desks.tests.world import PASSWORD, build_world
 from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,14 +32,7 @@ FAMILY = [
 
 
 def _sign_in(browser, live_server, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 360, "height": 780})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/desk/$"))
-    return page
+    return sign_in(browser, live_server, username, PASSWORD, width=360)
 
 
 def _occupants(page, live_server, region_name: str) -> int:  # type: ignore[no-untyped-def]

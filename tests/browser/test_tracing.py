@@ -12,19 +12,13 @@ from refuge.desks.tests.world import PASSWORD, build_world
 from refuge.registry.actions import MemberData
 from refuge.tracing.models import DuplicateCandidate, Enquiry, Merge
 from refuge.tracing.tests.conftest import one, register_people
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(browser, live_server, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 900, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/desk/$"))
-    return page
+    return sign_in(browser, live_server, username, PASSWORD, width=900)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -70,6 +70,14 @@ def shelters_for(actor: Actor) -> QuerySet[Shelter]:
     return Shelter.objects.none()
 
 
+def shelter_for(actor: Actor, pk: int) -> Shelter:
+    """One shelter within the actor's scope; OutOfScope when absent or not theirs."""
+    shelter = shelters_for(actor).select_related("region").filter(pk=pk).first()
+    if shelter is None:
+        raise OutOfScope(pk)
+    return shelter
+
+
 def households_for(actor: Actor) -> QuerySet[Household]:
     m = actor.membership
     if m is None:

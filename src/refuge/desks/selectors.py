@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from refuge.accounts.models import Role
-from refuge.accounts.scope import Actor, OutOfScope, households_for, shelters_for
+from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.geo.models import Region, Settlement
@@ -36,13 +36,6 @@ def household_movements(household: Household) -> QuerySet[Movement]:
         .select_related("shelter", "reception_point")
         .order_by("at", "pk")
     )
-
-
-def shelter_for(actor: Actor, pk: int) -> Shelter:
-    shelter = shelters_for(actor).select_related("region").filter(pk=pk).first()
-    if shelter is None:
-        raise OutOfScope(pk)
-    return shelter
 
 
 @dataclass(frozen=True)

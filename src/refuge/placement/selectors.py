@@ -82,13 +82,6 @@ def standby_shelters(actor: Actor) -> list[Shelter]:
     return list(shelters_for(actor).filter(status=Status.STANDBY).select_related("region"))
 
 
-def shelter_for(actor: Actor, pk: int) -> Shelter:
-    shelter = shelters_for(actor).select_related("region").filter(pk=pk).first()
-    if shelter is None:
-        raise OutOfScope(pk)
-    return shelter
-
-
 @dataclass(frozen=True)
 class Occupants:
     household: Household

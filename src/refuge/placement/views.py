@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
-from refuge.accounts.scope import OutOfScope, shelters_for
+from refuge.accounts.scope import OutOfScope, shelter_for, shelters_for
 from refuge.placement import selectors
 from refuge.placement.actions import (
     PlanNotOpen,
@@ -93,7 +93,7 @@ def close(request: HttpRequest) -> HttpResponse:
         initial = {}
         if "shelter" in request.GET:
             try:
-                initial["shelter"] = selectors.shelter_for(actor, int(request.GET["shelter"]))
+                initial["shelter"] = shelter_for(actor, int(request.GET["shelter"]))
             except (OutOfScope, ValueError):
                 raise Http404 from None
         form = ClosureForm(initial=initial, shelters=shelters)
@@ -141,7 +141,7 @@ def _standby_page(request: HttpRequest, forms: dict, status: int = 200) -> HttpR
 def open_standby(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     try:
-        shelter = selectors.shelter_for(actor, pk)
+        shelter = shelter_for(actor, pk)
     except OutOfScope:
         raise Http404 from None
     form = OpenStandbyForm(request.POST, prefix=f"s{pk}")

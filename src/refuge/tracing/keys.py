@@ -24,6 +24,7 @@ from refuge.core.linkage.engine import (
     REVIEW_PROBABILITY,
     Decision,
     Evidence,
+    describe_reasons,
     evidence_of,
     score,
 )
@@ -75,12 +76,7 @@ class Match:
     swapped_names: bool
 
     def reasons(self) -> str:
-        parts = [str(e) for e in self.evidence]
-        if self.swapped_names:
-            parts.insert(0, "names-read-crosswise")
-        if self.contradictions:
-            parts.append("against-merge:" + "+".join(self.contradictions))
-        return "; ".join(parts)
+        return describe_reasons(self.evidence, self.swapped_names, self.contradictions)
 
     def evidence_json(self) -> dict[str, object]:
         return {

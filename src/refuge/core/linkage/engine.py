@@ -75,12 +75,19 @@ class ScoredPair:
     contradictions: tuple[str, ...]
 
     def reasons(self) -> str:
-        parts = [str(e) for e in self.evidence]
-        if self.swapped_names:
-            parts.insert(0, "names-read-crosswise")
-        if self.contradictions:
-            parts.append("against-merge:" + "+".join(self.contradictions))
-        return "; ".join(parts)
+        return describe_reasons(self.evidence, self.swapped_names, self.contradictions)
+
+
+def describe_reasons(
+    evidence: tuple[Evidence, ...], swapped_names: bool, contradictions: tuple[str, ...]
+) -> str:
+    """The evidence for and against a match in one line, for files and review screens."""
+    parts = [str(e) for e in evidence]
+    if swapped_names:
+        parts.insert(0, "names-read-crosswise")
+    if contradictions:
+        parts.append("against-merge:" + "+".join(contradictions))
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
