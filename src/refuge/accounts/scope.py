@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from refuge.accounts.models import Membership, Role
 from refuge.movements.models import Movement
@@ -16,8 +16,12 @@ from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
 
 
-class OutOfScope(LookupError):
-    """Not there, or not yours: the two are answered alike (404)."""
+class OutOfScope(Http404):
+    """Not there, or not yours: the two are answered alike (404).
+
+    Being an Http404, it needs no handling in views: a selector that raises it
+    answers the request with the same page as a record that does not exist.
+    """
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
-from refuge.accounts.scope import OutOfScope, actor_for
+from refuge.accounts.scope import actor_for
 from refuge.desks import export, selectors
 from refuge.desks.actions import (
     do_desk_change_status,
@@ -156,10 +156,7 @@ def _registration_page(request, form, members, status=200, **extra) -> HttpRespo
 @role_required(*HOUSEHOLD_READERS)
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        found = selectors.household_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    found = selectors.household_for(actor, pk)
     return render(
         request,
         "desks/household.html",
@@ -221,10 +218,7 @@ def shelters_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @role_required(*SHELTER_DESK)
 def shelter_desk(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        shelter = selectors.shelter_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    shelter = selectors.shelter_for(actor, pk)
     return render(
         request,
         "desks/shelter.html",
@@ -242,13 +236,10 @@ def shelter_desk(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _household_at_shelter(actor, pk: int, form):  # type: ignore[no-untyped-def]
     """The shelter and the household a desk form names, both within the actor's scope."""
-    try:
-        shelter = selectors.shelter_for(actor, pk)
-        if not form.is_valid():
-            raise Http404
-        found = selectors.household_at_shelter(actor, shelter, form.cleaned_data["household"])
-    except OutOfScope:
-        raise Http404 from None
+    shelter = selectors.shelter_for(actor, pk)
+    if not form.is_valid():
+        raise Http404
+    found = selectors.household_at_shelter(actor, shelter, form.cleaned_data["household"])
     return shelter, found, form
 
 
@@ -282,10 +273,7 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        shelter = selectors.shelter_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    shelter = selectors.shelter_for(actor, pk)
     form = ShelterStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Status not changed: give the status, the places and a reason."))
@@ -301,10 +289,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*COORDINATORS)
 def region(request: HttpRequest, code: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        summary = selectors.region_for(actor, code)
-    except OutOfScope:
-        raise Http404 from None
+    summary = selectors.region_for(actor, code)
     return render(
         request,
         "desks/region.html",

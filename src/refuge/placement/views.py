@@ -53,10 +53,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
 
 @role_required(*COORDINATORS)
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        found = selectors.plan_for(request.actor, pk)  # type: ignore[attr-defined]
-    except OutOfScope:
-        raise Http404 from None
+    found = selectors.plan_for(request.actor, pk)  # type: ignore[attr-defined]
     return render(request, "placement/plan.html", {"view": selectors.plan_view(found)})
 
 
@@ -64,10 +61,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        found = selectors.plan_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    found = selectors.plan_for(actor, pk)
     act = do_accept_plan if found.kind == PlacementPlan.Kind.WAITING else do_accept_closure
     try:
         result = act(actor=actor, plan=found)
@@ -140,10 +134,7 @@ def _standby_page(request: HttpRequest, forms: dict, status: int = 200) -> HttpR
 @require_POST
 def open_standby(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        shelter = shelter_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    shelter = shelter_for(actor, pk)
     form = OpenStandbyForm(request.POST, prefix=f"s{pk}")
     if form.is_valid():
         try:

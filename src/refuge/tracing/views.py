@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
-from refuge.accounts.scope import OutOfScope, actor_for
+from refuge.accounts.scope import actor_for
 from refuge.tracing import actions, selectors
 from refuge.tracing.forms import DecideForm, PublicSearchForm, ResolveForm
 
@@ -33,10 +33,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(*OFFICERS)
 def pair(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        found, left, right = selectors.pair_for(request.actor, pk)  # type: ignore[attr-defined]
-    except OutOfScope:
-        raise Http404 from None
+    found, left, right = selectors.pair_for(request.actor, pk)  # type: ignore[attr-defined]
     return render(
         request,
         "tracing/pair.html",
@@ -48,10 +45,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        found, left, right = selectors.pair_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    found, left, right = selectors.pair_for(actor, pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
         context = {"pair": found, "left": left, "right": right, "form": form}
@@ -74,10 +68,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        merge = selectors.merge_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    merge = selectors.merge_for(actor, pk)
     try:
         actions.do_undo_merge(actor=actor, merge=merge)
         messages.success(request, _("Merge undone: the pair is back in the queue."))
@@ -95,10 +86,7 @@ def enquiries(request: HttpRequest) -> HttpResponse:
 @role_required(*OFFICERS)
 def enquiry(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        found = selectors.enquiry_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    found = selectors.enquiry_for(actor, pk)
     return render(
         request,
         "tracing/enquiry.html",
@@ -114,10 +102,7 @@ def enquiry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        found = selectors.enquiry_for(actor, pk)
-    except OutOfScope:
-        raise Http404 from None
+    found = selectors.enquiry_for(actor, pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Not resolved: say what was done."))
