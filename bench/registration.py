@@ -57,16 +57,17 @@ SETUP_CODE = """
 import json
 from collections import Counter
 from django.utils import translation
-from refuge.desks.forms import settlement_label
-from refuge.desks.selectors import settlements
+from refuge.geo.models import Settlement
+from refuge.geo.selectors import settlement_label
 from refuge.geo.models import Region
 from refuge.operations.selectors import coverage_start
 from refuge.registry.models import Person, ReceptionPoint
 from refuge.reports.selectors import operation_named
 translation.activate("en")
 op = operation_named(None)
-counts = Counter(settlement_label(s) for s in settlements())
-covered = [settlement_label(s) for s in settlements().filter(pk__in=coverage_start(op))]
+settlements = Settlement.objects.select_related("district")
+counts = Counter(settlement_label(s) for s in settlements)
+covered = [settlement_label(s) for s in settlements.filter(pk__in=coverage_start(op))]
 points = ReceptionPoint.objects.filter(operation=op, region=op.affected_region)
 regions = Region.objects.filter(country="RU").exclude(pk=op.affected_region_id)
 print(json.dumps({

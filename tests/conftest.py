@@ -1,5 +1,6 @@
 import pytest
 
+from refuge.conftest import _fresh_cache  # noqa: F401  (autouse here too)
 from tests.scratch import ScratchDatabase, loaded
 
 

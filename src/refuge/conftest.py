@@ -14,6 +14,15 @@ def msk(day: int, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(2024, 8, day, hour, minute, tzinfo=MSK)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Each test builds its own gazetteer: no list cached by an earlier one may leak in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def operation(db):  # type: ignore[no-untyped-def]
     """The Kursk-2024 operation with its orders, and no people yet."""

@@ -11,11 +11,13 @@ from django.utils import timezone
 from refuge.accounts.scope import Actor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.desks.duplicates import PossibleDuplicate
 from refuge.geo.models import Region, Settlement
 from refuge.registry.actions import MemberData, Registration, do_register_households
 from refuge.registry.models import Destination, Household
 from refuge.shelters.actions import Arrival, do_assign, do_change_status, do_check_in, do_check_out
 from refuge.shelters.models import Shelter
+from refuge.tracing import keys
 
 A = AuditEvent.Action
 
@@ -32,11 +34,14 @@ def do_register_at_desk(
     destination_region: Region | None = None,
     destination_address: str = "",
     shelter: Shelter | None = None,
+    possible_duplicates: Sequence[PossibleDuplicate] = (),
 ) -> Household:
     """Register one household at the actor's reception point, and reserve its shelter places.
 
     All or nothing: if the shelter is full by now (ShelterRefused), nobody is registered.
     A repeated submission (same key) returns the household registered the first time.
+    The members' blocking keys are written with them, so the next desk's check finds
+    them at once; possible duplicates the registrar saved despite go to the review queue.
     """
     membership = actor.membership
     assert membership is not None and membership.reception_point is not None
@@ -66,6 +71,15 @@ def do_register_at_desk(
         )
         if destination == Destination.SHELTER and shelter is not None:
             do_assign(household=household, shelter=shelter, at=now, recorded_by=actor.user)
+        people = list(household.members.order_by("pk").values_list("pk", flat=True))
+        keys.index_persons(people)
+        keys.queue_for_review(
+            membership.operation.pk,
+            [
+                keys.ReviewPair(people[d.member_index], d.person_id, d.probability, d.evidence)
+                for d in possible_duplicates
+            ],
+        )
         do_record(
             actor=actor,
             action=A.CREATE,

@@ -13,7 +13,7 @@ protecting the grandmother it was meant for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from refuge.core.linkage.records import PersonRecord
 from refuge.operations.models import Operation
@@ -34,6 +34,7 @@ class PossibleDuplicate:
     birth_date: str
     probability: float = 0.0
     reasons: str = ""
+    evidence: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 def member_record(index: int, m: MemberData) -> PersonRecord:
@@ -57,6 +58,7 @@ def find_possible_duplicates(
         limit=PER_MEMBER,
         min_probability=DESK_MIN_PROBABILITY,
         catch_up_first=True,
+        contradicted=False,
     )
     out = []
     for i, matches in enumerate(found):
@@ -71,6 +73,7 @@ def find_possible_duplicates(
                     birth_date=str(r.birth_date or ""),
                     probability=m.probability,
                     reasons=m.reasons(),
+                    evidence=m.evidence_json(),
                 )
             )
     return out

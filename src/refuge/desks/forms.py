@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refuge.geo.models import Region, Settlement
+from refuge.geo.selectors import region_choices
 from refuge.movements.models import Movement
 from refuge.registry.actions import MemberData
 from refuge.registry.models import Destination, Person
@@ -106,10 +107,6 @@ class BaseMemberFormSet(forms.BaseFormSet):
 MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=0, max_num=30)
 
 
-def settlement_label(s: Settlement) -> str:
-    return f"{s.name} ({s.district.name})"
-
-
 class HouseholdForm(forms.Form):
     origin = forms.CharField(
         label=_("Home settlement"),
@@ -153,7 +150,8 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["destination_region"].label_from_instance = lambda r: r.name
+        # Drawn from the cached list; a posted value is still checked against the table.
+        self.fields["destination_region"].choices = [("", "---------"), *region_choices()]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
 

@@ -10,7 +10,7 @@ from refuge.accounts.models import Role
 from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
-from refuge.geo.models import Region, Settlement
+from refuge.geo.models import Region
 from refuge.movements.models import Movement
 from refuge.registry.models import Household, Person
 from refuge.shelters.models import Shelter, Status
@@ -26,6 +26,11 @@ def household_for(actor: Actor, pk: int) -> Household:
         raise OutOfScope(pk)
     do_record(actor=actor, action=A.VIEW_HOUSEHOLD, object_type="household", object_id=pk)
     return found
+
+
+def registered_with_key(actor: Actor, key: object) -> int | None:
+    """The household a submission with this idempotency key registered, if it did."""
+    return households_for(actor).filter(idempotency_key=key).values_list("pk", flat=True).first()
 
 
 def household_movements(household: Household) -> QuerySet[Movement]:
@@ -177,7 +182,3 @@ def search_persons(actor: Actor, *, family_name: str, given_name: str = "") -> l
         summary=f"name search: {len(found)} found",
     )
     return found
-
-
-def settlements() -> QuerySet[Settlement]:
-    return Settlement.objects.select_related("district").order_by("name_en")

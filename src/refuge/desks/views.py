@@ -30,8 +30,8 @@ from refuge.desks.forms import (
     PersonSearchForm,
     ShelterFilterForm,
     ShelterStatusForm,
-    settlement_label,
 )
+from refuge.geo.selectors import settlement_labels
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
 from refuge.shelters.actions import ShelterRefused
@@ -64,28 +64,29 @@ def register(request: HttpRequest) -> HttpResponse:
     if not (form.is_valid() and members.is_valid()):
         return _registration_page(request, form, members, status=422)
     d = form.cleaned_data
+    if earlier := selectors.registered_with_key(actor, d["idempotency_key"]):
+        return redirect("desk_household", pk=earlier)  # a repeated submit: done already
     people = members.members(d["consents_to_be_found"])
-    shelter = _chosen_shelter(actor, d)
-    if "confirm" not in request.POST:
-        # First submit: show possible duplicates and the suggested shelter before saving.
-        suggestion = _suggest_shelter(actor, d, people)
-        data = request.POST.copy()
-        data["shelter"] = str(suggestion.pk) if suggestion else ""
-        form = HouseholdForm(data)
-        form.is_valid()
-        return _registration_page(
-            request,
-            form,
-            members,
-            confirming=True,
-            suggestion=suggestion,
-            duplicates=find_possible_duplicates(people, actor.membership.operation),
-        )
+    operation = actor.membership.operation
+    confirmed = "confirm" in request.POST
+    shelter = _chosen_shelter(actor, d) if confirmed else _suggest_shelter(actor, d, people)
     if d["destination"] == Destination.SHELTER and shelter is None:
         form.add_error(
             None, _("No shelter has room for this household: choose another destination.")
         )
         return _registration_page(request, form, members, status=422)
+    # Checked on every submit: a duplicate may have been registered at another desk
+    # since the registrar was shown the list.
+    duplicates = find_possible_duplicates(people, operation)
+    if duplicates and not confirmed:
+        # Only a possible duplicate stops the registration: the registrar decides.
+        data = request.POST.copy()
+        data["shelter"] = str(shelter.pk) if shelter else ""
+        form = HouseholdForm(data)
+        form.is_valid()
+        return _registration_page(
+            request, form, members, confirming=True, suggestion=shelter, duplicates=duplicates
+        )
     try:
         household = do_register_at_desk(
             actor=actor,
@@ -98,9 +99,10 @@ def register(request: HttpRequest) -> HttpResponse:
             destination_region=d["destination_region"],
             destination_address=d["destination_address"],
             shelter=shelter,
+            possible_duplicates=duplicates,
         )
     except ShelterRefused:
-        form.add_error(None, _("That shelter filled up meanwhile: check again for another one."))
+        form.add_error(None, _("That shelter filled up meanwhile: register again for another one."))
         return _registration_page(request, form, members, status=409)
     messages.success(request, _("Household registered."))
     return redirect("desk_household", pk=household.pk)
@@ -146,7 +148,7 @@ def _registration_page(request, form, members, status=200, **extra) -> HttpRespo
         {
             "form": form,
             "members": members,
-            "settlements": [settlement_label(s) for s in selectors.settlements()],
+            "settlements": settlement_labels(),
             **extra,
         },
         status=status,

@@ -4,8 +4,9 @@ The registration desk asks "is this person registered already?" while the evacue
 standing there, from any process of the web server. Keeping a `PersonIndex` in memory
 per process would go stale as other desks register people; instead each person's
 hashed blocking keys (the same rules as the batch engine, `core.linkage.blocking`) are
-rows of `NameKey`, and every check first catches up: it indexes the persons registered
-since the highest indexed one. Candidates are the persons sharing a key with the query
+rows of `NameKey`, written by the desk in the transaction that registers the person;
+every check first catches up with persons written by other paths (a bulk load, an
+import), indexing those registered since the highest indexed one. Candidates are the persons sharing a key with the query
 (keys shared by more than `MAX_BLOCK` persons are placeholders and skipped, as in the
 batch); they are scored with the core's comparisons and the reference model.
 """
@@ -42,7 +43,6 @@ CATCH_UP_LIMIT = 200  # persons per check; after a bulk load run `refuge tracing
 # A person whose transaction committed after a later pk was indexed is found again by
 # looking this many pks back for persons without keys (desk transactions are short).
 LATE_WINDOW = 200
-FLAG_LIMIT = 20  # new persons checked against the registry as they are indexed
 
 _FIELDS = (
     "pk", "given_name", "patronymic", "family_name", "sex", "birth_year", "birth_month",
@@ -132,21 +132,22 @@ def _unindexed(limit: int) -> list[int]:
     return sorted(recent) + fresh
 
 
-def catch_up(limit: int = CATCH_UP_LIMIT, flag: bool = True) -> int:
+def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
     """Index persons registered since the last check; returns how many were indexed.
 
-    Newly indexed persons (a desk's few, not a bulk load) are also checked against the
-    registry, and pairs the engine puts up for review are queued: this is how a
-    registration saved despite the desk's warning reaches a tracing officer.
+    The desk indexes its own registrations as it saves them (`index_persons`), so this
+    finds only persons written by other paths (a bulk load, an import) or a desk's
+    transaction that committed late.
     """
     ids = _unindexed(limit)
-    if not ids:
-        return 0
-    people = load(ids)
-    _insert_keys(people)
-    if flag and len(people) <= FLAG_LIMIT:
-        _flag_registrations(people)
-    return len(people)
+    if ids:
+        _insert_keys(load(ids))
+    return len(ids)
+
+
+def index_persons(person_ids: Sequence[int]) -> None:
+    """Index persons the caller's transaction has just registered."""
+    _insert_keys(load(person_ids))
 
 
 def index_all(batch: int = 5000) -> int:
@@ -177,30 +178,37 @@ def _insert_keys(people: list[Registered]) -> None:
     NameKey.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 
-def _flag_registrations(people: list[Registered]) -> None:
-    found = check([p.record for p in people], operation_id=None, limit=5)
-    pairs = []
-    for person, matches in zip(people, found, strict=True):
-        for m in matches:
-            other = m.person
-            if (
-                other.person_id == person.person_id
-                or other.household_id == person.household_id
-                or other.operation_id != person.operation_id
-            ):
-                continue
-            left, right = sorted((person.person_id, other.person_id))
-            pairs.append(
-                DuplicateCandidate(
-                    operation_id=person.operation_id,
-                    left_id=left,
-                    right_id=right,
-                    probability=m.probability,
-                    evidence=m.evidence_json(),
-                    source=DuplicateCandidate.Source.REGISTRATION,
-                )  # fmt: skip
+@dataclass(frozen=True)
+class ReviewPair:
+    """A person just registered and a registered person the check said may be them."""
+
+    registered_id: int
+    other_id: int
+    probability: float
+    evidence: dict[str, object]
+
+
+def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
+    """Put pairs the registrar saved despite the desk's warning before a tracing officer.
+
+    The desk checked the operation's registry before the new person was in it, so no
+    pair joins a person to themself or to their own household.
+    """
+    rows = []
+    for p in pairs:
+        left, right = sorted((p.registered_id, p.other_id))
+        rows.append(
+            DuplicateCandidate(
+                operation_id=operation_id,
+                left_id=left,
+                right_id=right,
+                probability=p.probability,
+                evidence=p.evidence,
+                source=DuplicateCandidate.Source.REGISTRATION,
             )
-    DuplicateCandidate.objects.bulk_create(pairs, ignore_conflicts=True)
+        )
+    if rows:
+        DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
@@ -243,11 +251,14 @@ def check(
     limit: int = 5,
     min_probability: float = REVIEW_PROBABILITY,
     catch_up_first: bool = False,
+    contradicted: bool = True,
 ) -> list[list[Match]]:
     """For each record, registered persons who may be it, best first.
 
     A person merged into another is answered as the one kept (the merge says they are
-    the same), so one person is never listed twice.
+    the same), so one person is never listed twice. With contradicted=False, pairs the
+    engine finds a contradiction in (two birth dates no typing slip explains, two
+    different given names or fathers) are left out whatever their probability.
     """
     if catch_up_first:
         catch_up()
@@ -279,7 +290,7 @@ def check(
     decisions = pairs.decisions(0.99, REVIEW_PROBABILITY)
     for k in np.argsort(-pairs.weight, kind="stable").tolist():
         probability = float(pairs.probability[k])
-        if probability < min_probability:
+        if probability < min_probability or (not contradicted and pairs.contradicted[k]):
             continue
         evidence, against = evidence_of(
             model, pairs.levels[k], bool(pairs.corroborated[k]), bool(pairs.contradicted[k])

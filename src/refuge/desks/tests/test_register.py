@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from refuge.audit.models import AuditEvent
-from refuge.core import placement as engine
 from refuge.desks.tests.helpers import registration_post
 from refuge.desks.tests.world import World
 from refuge.geo.models import Region
+from refuge.movements.models import Movement
 from refuge.registry.models import Household, Person
 
 
@@ -129,9 +129,34 @@ def test_confirming_registers_once_even_when_submitted_twice(
     assert (ilya.birth_year, ilya.birth_month, ilya.birth_day) == (2015, 6, None)
 
 
-@pytest.mark.skipif(
-    not hasattr(engine, "place"), reason="the placement engine (core.placement.place) is not in yet"
-)
+def test_a_household_nobody_may_have_registered_is_saved_with_one_submit(
+    world: World, registrar: Client
+) -> None:
+    data = registration_post(
+        [{"family_name": "Orlova", "given_name": "Vera", "birth_date": "1980-02-29"}],
+        **_to_relatives(world),
+    )
+    response = registrar.post("/desk/register/", data)
+    household = Household.objects.get(idempotency_key=data["idempotency_key"])
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/households/{household.pk}/"
+
+
+def test_a_repeated_submit_after_saving_answers_with_the_same_household(
+    world: World, registrar: Client
+) -> None:
+    """A retry after a timeout must not show the family as their own possible duplicate."""
+    data = registration_post(
+        [{"family_name": "Orlova", "given_name": "Vera", "birth_date": "1980-02-29"}],
+        **_to_relatives(world),
+    )
+    first = registrar.post("/desk/register/", data)
+    second = registrar.post("/desk/register/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Household.objects.filter(members__given_name="Vera").count() == 1
+
+
 def test_a_shelter_bound_household_gets_places_reserved_atomically(
     world: World, registrar: Client
 ) -> None:
@@ -147,12 +172,29 @@ def test_a_shelter_bound_household_gets_places_reserved_atomically(
         ],
         destination="shelter",
     )
+    response = registrar.post("/desk/register/", data)
+    assert response.status_code == 302
+    page = registrar.get(response["Location"]).content.decode()
+    world.shelter_a.refresh_from_db()
+    world.shelter_b.refresh_from_db()
+    assert world.shelter_a.reserved + world.shelter_b.reserved == 2 + 2 + 2
+    chosen = world.shelter_a if world.shelter_a.reserved == 4 else world.shelter_b
+    assert chosen.name in page  # the registrar can tell the family where to go
+
+
+def test_the_confirmation_keeps_the_suggested_shelter(world: World, registrar: Client) -> None:
+    # Household A holds Ivanova Anna0, born 1980: a possible duplicate stops the submit.
+    data = registration_post(
+        [{"family_name": "IVANOVA", "given_name": "anna0", "birth_date": "1980-05-02"}],
+        destination="shelter",
+    )
     html = registrar.post("/desk/register/", data).content.decode()
+    assert "Possibly registered already" in html
     suggested = re.search(r'name="shelter" value="(\d+)"', html)
     assert suggested, "no shelter suggested"
     data["shelter"] = suggested.group(1)
     data["confirm"] = "1"
     assert registrar.post("/desk/register/", data).status_code == 302
-    world.shelter_a.refresh_from_db()
-    world.shelter_b.refresh_from_db()
-    assert world.shelter_a.reserved + world.shelter_b.reserved == 2 + 2 + 2
+    household = Household.objects.get(idempotency_key=data["idempotency_key"])
+    assigned = Movement.objects.filter(household=household, kind="assigned")
+    assert list(assigned.values_list("shelter_id", flat=True)) == [int(suggested.group(1))]

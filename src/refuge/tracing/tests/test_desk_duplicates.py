@@ -9,6 +9,7 @@ from refuge.desks.tests.helpers import registration_post
 from refuge.desks.tests.world import World
 from refuge.geo.models import Region
 from refuge.registry.actions import MemberData
+from refuge.registry.models import Person
 from refuge.tracing import keys
 from refuge.tracing.models import DuplicateCandidate, NameKey
 from refuge.tracing.tests.conftest import client_for, one, register_people
@@ -77,29 +78,71 @@ def test_another_operations_people_are_not_offered(world: World) -> None:
     assert find_possible_duplicates([typed], other) == []
 
 
+def _register_at_desk(world: World, member: dict[str, str], confirm: bool = False):  # type: ignore[no-untyped-def]
+    data = registration_post(
+        [member],
+        destination_region=str(Region.objects.get(code="RU-MOW").pk),
+        destination_address="Lenina 1",
+    )
+    if confirm:
+        data["confirm"] = "1"
+    return client_for(world, "registrar_a").post("/desk/register/", data)
+
+
 def test_saving_despite_the_warning_queues_the_pair_for_a_tracing_officer(world: World) -> None:
     tatiana = one(register_people(world, TATIANA, point="b"))
-    keys.catch_up()
-    again = one(
-        register_people(
-            world, MemberData(given_name="Tatiana", family_name="Ivanova", birth_year=1952)
-        )
-    )
-    keys.catch_up()
+    typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
+    assert "Possibly registered already" in _register_at_desk(world, typed).content.decode()
+    assert not DuplicateCandidate.objects.exists()  # shown, nothing saved yet
+    assert _register_at_desk(world, typed, confirm=True).status_code == 302
+    again = Person.objects.get(given_name="Tatiana")
     pair = DuplicateCandidate.objects.get()
     assert (pair.left_id, pair.right_id) == (tatiana.pk, again.pk)
     assert pair.source == "registration" and pair.status == "open"
     assert pair.probability > 0.9
+    assert {row[0] for row in pair.evidence["evidence"]} >= {"given_name", "family_name"}
+
+
+def test_a_desk_registration_is_found_by_the_next_check_without_catching_up(
+    world: World,
+) -> None:
+    _register_at_desk(world, {"family_name": "Орлова", "given_name": "Вера", "birth_date": "1980"})
+    vera = Person.objects.get(given_name="Вера")
+    assert NameKey.objects.filter(person=vera).exists()  # indexed in its own transaction
+    typed = MemberData(given_name="Vera", family_name="Orlova", birth_year=1980)
+    assert keys.catch_up() == 0
+    assert [d.person_id for d in find_possible_duplicates([typed], world.operation)] == [vera.pk]
 
 
 def test_members_of_one_household_are_not_queued_against_each_other(world: World) -> None:
-    twin = MemberData(given_name="Анна", family_name="Орлова", birth_year=2010, birth_month=3,
-                      birth_day=4, patronymic="Петровна")  # fmt: skip
-    sister = MemberData(given_name="Мария", family_name="Орлова", birth_year=2010, birth_month=3,
-                        birth_day=4, patronymic="Петровна")  # fmt: skip
-    register_people(world, twin, sister)
-    keys.catch_up()
+    twins = [
+        {"family_name": "Орлова", "given_name": name, "patronymic": "Петровна",
+         "birth_date": "2010-03-04", "sex": "F"}
+        for name in ("Анна", "Мария")
+    ]  # fmt: skip
+    data = registration_post(
+        twins,
+        destination_region=str(Region.objects.get(code="RU-MOW").pk),
+        destination_address="Lenina 1",
+    )
+    assert client_for(world, "registrar_a").post("/desk/register/", data).status_code == 302
+    assert Person.objects.filter(family_name="Орлова").count() == 2
     assert not DuplicateCandidate.objects.exists()
+
+
+def test_a_namesake_born_decades_apart_is_not_offered_at_the_desk(world: World) -> None:
+    """The engine calls two full birth dates no typing slip explains a contradiction."""
+    register_people(
+        world,
+        MemberData(given_name="Екатерина", family_name="Иванова", patronymic="Витальевна",
+                   birth_year=1941, birth_month=12, birth_day=25, sex="F"),
+    )  # fmt: skip
+    typed = MemberData(given_name="Екатерина", family_name="Иванова", patronymic="Витальевна",
+                       birth_year=1992, birth_month=6, birth_day=20, sex="F")  # fmt: skip
+    assert find_possible_duplicates([typed], world.operation) == []
+    slipped = MemberData(given_name="Екатерина", family_name="Иванова", patronymic="Витальевна",
+                         birth_year=1941, birth_month=12, birth_day=26, sex="F")  # fmt: skip
+    assert find_possible_duplicates([slipped], world.operation)  # one typo: still offered
 
 
 def test_the_check_stays_within_a_few_queries(world: World, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
