@@ -98,6 +98,9 @@ TEMPLATES = [
 ]
 
 
+FORM_RENDERER = "refuge.web.forms.FormRenderer"  # widgets drawn by Jinja2
+
+
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:

@@ -11,6 +11,8 @@ def desk_role(context: template.Context) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
+    if actor := getattr(request, "actor", None):
+        return actor.role  # the view's role check has read the membership already
     if not hasattr(request, "_desk_role"):
         membership = Membership.objects.filter(user=user).order_by("-operation__started_at")
         request._desk_role = membership.values_list("role", flat=True).first() or ""
