@@ -69,3 +69,16 @@ def test_comparison_is_symmetric(g1: str, f1: str, d1: str, g2: str, f2: str, d2
     ab = compare(table, np.array([0]), table, np.array([1])).levels
     ba = compare(table, np.array([1]), table, np.array([0])).levels
     assert (ab == ba).all()
+
+
+@given(st.lists(st.sampled_from(["", "иван", "ivan", "Мария", "maria", "петро"]), max_size=40))
+def test_small_batches_are_factorised_as_pandas_does(values: list[str]) -> None:
+    """The desk's few-record path (a dict) and the batch path (pandas) agree exactly."""
+    import pandas as pd
+
+    from refuge.core.linkage.features import _factorize
+
+    codes, uniques = _factorize(values)
+    expected_codes, expected_uniques = pd.factorize(np.asarray(values, dtype=object))
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)

@@ -29,7 +29,7 @@ from refuge.core.linkage.engine import (
     evidence_of,
     score,
 )
-from refuge.core.linkage.features import build_features
+from refuge.core.linkage.features import FeatureTable, build_features
 from refuge.core.linkage.records import BirthDate, PersonRecord
 from refuge.registry.models import Person
 from refuge.tracing.model import desk_model
@@ -108,11 +108,11 @@ def load(person_ids: Iterable[int]) -> list[Registered]:
     ]
 
 
-def hashed_keys(records: Sequence[PersonRecord]) -> list[list[int]]:
+def hashed_keys(records: Sequence[PersonRecord] | FeatureTable) -> list[list[int]]:
     """Each record's hashed blocking keys, distinct."""
-    table = build_features(records)
+    table = records if isinstance(records, FeatureTable) else build_features(records)
     out = []
-    for row in range(len(records)):
+    for row in range(len(table)):
         keys = sorted(set(record_keys(table, row)))
         out.append(sorted(set(hash_keys(keys).tolist())) if keys else [])
     return out
@@ -264,7 +264,8 @@ def check(
         catch_up()
     if not records:
         return []
-    query_keys = hashed_keys(records)
+    query = build_features(records)
+    query_keys = hashed_keys(query)
     by_key = _candidate_ids(sorted({k for ks in query_keys for k in ks}))
     wanted = [_most_shared(by_key, ks) for ks in query_keys]
     people = {
@@ -284,7 +285,7 @@ def check(
         return results
     model = desk_model()
     pairs = score(
-        model, build_features(records), np.asarray(li, dtype=np.int64),
+        model, query, np.asarray(li, dtype=np.int64),
         build_features([p.record for p in registered]), np.arange(len(registered), dtype=np.int64),
     )  # fmt: skip
     decisions = pairs.decisions(0.99, REVIEW_PROBABILITY)

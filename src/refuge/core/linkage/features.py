@@ -107,14 +107,31 @@ class FeatureTable:
         return len(self.record_id)
 
 
+# Below this many values a dict factorises faster than pandas, whose fixed cost per
+# call dominated the desk's few-record checks (docs/PERFORMANCE.md).
+SMALL_BATCH = 512
+
+
+def _factorize(values: Sequence[str] | StrArray) -> tuple[IntArray, Sequence[str]]:
+    """Codes into the distinct values, and the distinct values in order of appearance."""
+    if len(values) <= SMALL_BATCH:
+        index: dict[str, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+        )
+        return codes, list(index)
+    found, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return np.asarray(found, dtype=np.int64), uniques
+
+
 def _per_distinct(values: Sequence[str], derive: Callable[[str], str]) -> StrArray:
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    codes, uniques = _factorize(values)
     derived = np.array([derive(str(u)) for u in uniques], dtype=object)
     return derived[codes] if len(uniques) else np.array([], dtype=object)
 
 
 def _masks(keys: StrArray, lookup: Callable[[str], int]) -> MaskArray:
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = _factorize(keys)
     table = np.zeros((max(len(uniques), 1), MASK_WORDS), dtype=np.uint64)
     for pos, key in enumerate(uniques):
         mask = lookup(str(key)) if key else 0
