@@ -1,29 +1,41 @@
 """Registration desk submit under load, against the real server on PostgreSQL; print JSON.
 
     .venv/bin/python bench/registration.py [--database-url URL | --create --scale 10]
-        [--workers 4] [--requests 2000] [--servers 1] [--time-limit 900] [--keep-db]
+        [--rate-factor 2 | --desks 4] [--requests 2000] [--processes 2] [--keep-db]
 
 Without --database-url a database `refuge_bench_registration_s<scale>` is created,
 migrated, loaded with the Kursk-2024 scenario and indexed for the duplicate check
 (`refuge tracing index`); with --keep-db an already loaded one is reused (migrated and
 indexed up to date) and the database is kept, else it is dropped at the end.
-`refuge serve` (waitress, one process; --servers starts more, on their own ports) runs
-against it on 127.0.0.1, and each worker process logs in as its own registrar and
-registers, back to back, 1-5 person households drawn from the scenario's population
-model. Only the submit is timed: the "Check" POST plus the "Save the registration"
-POST the page asks for next (duplicates and shelter shown first); getting the empty form
-(CSRF token, idempotency key) before each submit is not. CPU seconds per registration
-(form, check and save) are read from /proc for the servers, the clients and the machine.
+`refuge serve` (gunicorn, --processes worker processes) runs against it on 127.0.0.1.
+Registrars register 1-5 person households drawn from the scenario's population model.
+
+Two kinds of load:
+- open (the default): households arrive at random (a Poisson process) at
+  --rate-factor times the busiest hour of registrations in the loaded scenario, over
+  --sessions desk sessions in 4 client processes, each session with its empty form
+  already open. A submit's time runs from its arrival, so waiting for a free desk or
+  a busy server counts.
+- closed (--desks N): N desks register back to back with no pause, each getting its
+  empty form, then submitting; this finds the server's capacity, and its latency is
+  the queue N desks make on two cores.
+
+A submit is the "Register" POST, plus the "Save the registration" POST when the page
+asks for a decision on possible duplicates. Getting the empty form (CSRF token,
+idempotency key) is not timed. CPU seconds per registration (form, submit) are read
+from /proc for the server processes, the clients and the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import multiprocessing
 import os
 import platform
+import queue
 import random
 import re
 import secrets
@@ -36,7 +48,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
@@ -49,6 +61,7 @@ HOST = "127.0.0.1"
 TARGET_P95_MS = 150
 MAX_MEMBERS = 5
 MEMBER_ROWS = 4  # rows the empty form shows
+CLIENT_PROCESSES = 4  # for the open load; each runs its share of the desk sessions
 DESTINATIONS = (("relatives", 0.7), ("shelter", 0.2), ("own_housing", 0.1))
 STREETS = ("Ленина", "Советская", "Мира", "Садовая", "Гагарина", "Победы", "Школьная")
 
@@ -61,9 +74,14 @@ from refuge.geo.models import Settlement
 from refuge.geo.selectors import settlement_label
 from refuge.geo.models import Region
 from refuge.operations.selectors import coverage_start
-from refuge.registry.models import Person, ReceptionPoint
+from django.db.models import Count
+from django.db.models.functions import TruncHour
+from refuge.registry.models import Household, Person, ReceptionPoint
 from refuge.reports.selectors import operation_named
 translation.activate("en")
+hours = (Household.objects.filter(registered_by__isnull=True)
+         .annotate(hour=TruncHour("registered_at")).values("hour")
+         .annotate(n=Count("id")).order_by("-n").values_list("n", flat=True))
 op = operation_named(None)
 settlements = Settlement.objects.select_related("district")
 counts = Counter(settlement_label(s) for s in settlements)
@@ -72,6 +90,7 @@ points = ReceptionPoint.objects.filter(operation=op, region=op.affected_region)
 regions = Region.objects.filter(country="RU").exclude(pk=op.affected_region_id)
 print(json.dumps({
     "persons": Person.objects.count(),
+    "peak_hour_households": hours.first() or 0,
     "origins": sorted(label for label in covered if counts[label] == 1),
     "reception_points": list(points.values_list("pk", flat=True)),
     "regions": list(regions.values_list("pk", flat=True)),
@@ -137,12 +156,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    env: dict[str, str], processes: int, threads: int, log: Path
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "refuge", "serve", "--host", HOST, "--port", str(port)]
-            + ["--threads", str(threads)],
+            + ["--workers", str(processes), "--threads", str(threads)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -160,7 +181,7 @@ def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subproce
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
+    server.terminate()  # gunicorn's master stops its workers
     try:
         server.wait(10)
     except subprocess.TimeoutExpired:
@@ -182,11 +203,16 @@ def create_registrars(count: int, points: list[int], env: dict[str, str]) -> lis
 
 
 class Client:
-    """One browser: a keep-alive connection and its cookies; redirects are not followed."""
+    """One browser: a keep-alive connection and its cookies; redirects are not followed.
+
+    Like a browser, it opens a new connection when the server has closed an idle one
+    (gunicorn keeps an idle connection for two seconds) and sends the request again.
+    """
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies: dict[str, str] = {}
+        self.idle_since = time.monotonic()
 
     def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -194,6 +220,8 @@ class Client:
         if fields is not None:
             body = urllib.parse.urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if time.monotonic() - self.idle_since > 1.5:
+            self.conn.close()  # the server may be closing it right now
         try:
             self.conn.request(method, path, body, headers)
             response = self.conn.getresponse()
@@ -201,6 +229,8 @@ class Client:
         except (OSError, http.client.HTTPException):
             self.conn.close()  # the next request opens a fresh connection
             raise
+        finally:
+            self.idle_since = time.monotonic()
         for header in response.headers.get_all("Set-Cookie") or []:
             self.cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
         return response.status, response.getheader("Location", ""), text
@@ -277,7 +307,7 @@ def member_fields(i: int, m: Member | None) -> dict[str, str]:
 
 @dataclass
 class Submit:
-    ms: float = 0.0
+    ms: float = 0.0  # from arrival (open load) or from sending (closed load) to saved
     check_ms: float = 0.0
     save_ms: float | None = None
     duplicates: bool = False
@@ -290,27 +320,41 @@ def timed(client: Client, fields: dict) -> tuple[float, tuple[int, str, str]]:
     return (time.perf_counter() - started) * 1000, answer
 
 
-def submit(client: Client, fields: dict[str, str]) -> Submit:
-    _, _, form = client.request("GET", "/desk/register/")
-    fields["csrfmiddlewaretoken"] = hidden_value(form, "csrfmiddlewaretoken")
-    fields["idempotency_key"] = hidden_value(form, "idempotency_key")
-    check_ms, (status, location, page) = timed(client, {**fields, "check": "1"})
-    result = Submit(ms=check_ms, check_ms=check_ms, duplicates='class="duplicates"' in page)
-    if status == 302 and "/desk/households/" in location:
-        return result  # saved without asking for a confirmation
-    if status != 200 or 'name="confirm"' not in page:
-        result.error = f"check HTTP {status}"
+class Desk:
+    """A registrar's session with an empty registration form open."""
+
+    def __init__(self, port: int, username: str, password: str) -> None:
+        self.client = Client(port)
+        log_in(self.client, username, password)
+        self.open_form()
+
+    def open_form(self) -> None:
+        _, _, self.form = self.client.request("GET", "/desk/register/")
+
+    def submit(self, fields: dict[str, str], arrived: float | None = None) -> Submit:
+        """Register one household; the time counts from `arrived` (perf_counter) if given."""
+        fields["csrfmiddlewaretoken"] = hidden_value(self.form, "csrfmiddlewaretoken")
+        fields["idempotency_key"] = hidden_value(self.form, "idempotency_key")
+        waited = (time.perf_counter() - arrived) * 1000 if arrived is not None else 0.0
+        check_ms, (status, location, page) = timed(self.client, {**fields, "register": "1"})
+        result = Submit(ms=waited + check_ms, check_ms=check_ms)
+        result.duplicates = 'class="duplicates"' in page
+        if status == 302 and "/desk/households/" in location:
+            return result  # saved: nothing needed the registrar's decision
+        if status != 200 or 'name="confirm"' not in page:
+            result.error = f"register HTTP {status}"
+            return result
+        if fields["destination"] == "shelter" and not hidden_value(page, "shelter"):
+            result.error = "no shelter suggested"
+            return result
+        fields["csrfmiddlewaretoken"] = hidden_value(page, "csrfmiddlewaretoken")
+        fields["shelter"] = hidden_value(page, "shelter")
+        save_ms, (status, location, _) = timed(self.client, {**fields, "confirm": "1"})
+        result.save_ms = save_ms
+        result.ms += save_ms
+        if status != 302 or "/desk/households/" not in location:
+            result.error = f"save HTTP {status}"
         return result
-    if fields["destination"] == "shelter" and not hidden_value(page, "shelter"):
-        result.error = "no shelter suggested"
-        return result
-    fields["csrfmiddlewaretoken"] = hidden_value(page, "csrfmiddlewaretoken")
-    fields["shelter"] = hidden_value(page, "shelter")
-    save_ms, (status, location, _) = timed(client, {**fields, "confirm": "1"})
-    result.save_ms, result.ms = save_ms, check_ms + save_ms
-    if status != 302 or "/desk/households/" not in location:
-        result.error = f"save HTTP {status}"
-    return result
 
 
 @dataclass(frozen=True)
@@ -322,6 +366,8 @@ class WorkerPlan:
     warmup: int
     seconds: float
     seed: int
+    rate: float | None  # arrivals per second for this process (open load), else closed
+    sessions: int  # desk sessions in this process
     setup: dict = field(repr=False)
 
 
@@ -344,24 +390,64 @@ def run_worker(plan: WorkerPlan) -> WorkerResult:
     assert _start_line is not None
     rng = random.Random(plan.seed)
     maker = HouseholdMaker(random.Random(plan.seed + 1))
-    client = Client(plan.port)
     try:
-        log_in(client, plan.username, plan.password)
+        desks = [Desk(plan.port, plan.username, plan.password) for _ in range(plan.sessions)]
         for _ in range(plan.warmup):
-            submit(client, household_fields(rng, maker, plan.setup))
+            desks[0].submit(household_fields(rng, maker, plan.setup))
+            desks[0].open_form()
     except BaseException:
         _start_line.abort()  # nobody waits for a worker that cannot start
         raise
     _start_line.wait(timeout=600)
-    cpu, deadline = time.process_time(), time.monotonic() + plan.seconds
-    results = []
-    while len(results) < plan.submits and time.monotonic() < deadline:
-        fields = household_fields(rng, maker, plan.setup)
-        try:
-            results.append(submit(client, fields))
-        except (OSError, http.client.HTTPException) as e:
-            results.append(Submit(error=type(e).__name__))
+    cpu = time.process_time()
+    if plan.rate is None:
+        results = closed_load(plan, desks[0], rng, maker)
+    else:
+        results = open_load(plan, desks, rng, maker)
     return WorkerResult(results, time.time(), time.process_time() - cpu)
+
+
+def one_registration(desk: Desk, fields: dict[str, str], arrived: float | None) -> Submit:
+    try:
+        return desk.submit(fields, arrived)
+    except (OSError, http.client.HTTPException) as e:
+        return Submit(error=type(e).__name__)
+
+
+def closed_load(plan: WorkerPlan, desk: Desk, rng: random.Random, maker) -> list[Submit]:  # type: ignore[no-untyped-def]
+    """Back to back: open a form, submit it, open the next."""
+    deadline, results = time.monotonic() + plan.seconds, []
+    while len(results) < plan.submits and time.monotonic() < deadline:
+        desk.open_form()
+        results.append(one_registration(desk, household_fields(rng, maker, plan.setup), None))
+    return results
+
+
+def open_load(plan: WorkerPlan, desks: list[Desk], rng: random.Random, maker) -> list[Submit]:  # type: ignore[no-untyped-def]
+    """Households arrive at random; a free desk takes each, and opens a new form after."""
+    assert plan.rate is not None
+    free: queue.Queue[Desk] = queue.Queue()
+    for desk in desks:
+        free.put(desk)
+
+    def serve(fields: dict[str, str], arrived: float) -> Submit:
+        desk = free.get()  # waiting for a desk counts: the time runs from arrival
+        try:
+            return one_registration(desk, fields, arrived)
+        finally:
+            # A broken connection here is reported by this desk's next submit.
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                desk.open_form()
+            free.put(desk)
+
+    start, at, pending = time.perf_counter(), 0.0, []
+    with ThreadPoolExecutor(len(desks)) as pool:
+        while len(pending) < plan.submits and at < plan.seconds:
+            at += rng.expovariate(plan.rate)
+            fields = household_fields(rng, maker, plan.setup)
+            time.sleep(max(0.0, start + at - time.perf_counter()))
+            pending.append(pool.submit(serve, fields, start + at))
+        return [p.result() for p in pending]
 
 
 # --- the run and its report -------------------------------------------------------
@@ -396,26 +482,31 @@ def git_state() -> dict[str, object]:
     return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "-s"))}
 
 
-def measure(opts: argparse.Namespace, servers: dict[int, int], logins: list, setup: dict) -> dict:
-    """Time the submits; servers maps each server's port to its pid."""
-    ports = list(servers)
-    share, extra = divmod(opts.requests, opts.workers)
+def measure(
+    opts: argparse.Namespace, port: int, server_pid: int, logins: list, setup: dict
+) -> dict:
+    """Time the submits, one client process per login."""
+    processes = len(logins)
+    share, extra = divmod(opts.requests, processes)
+    rate = opts.rate / processes if opts.rate else None
     plans = [
         WorkerPlan(
-            port=ports[i % len(ports)],
+            port=port,
             username=username,
             password=password,
             submits=share + (i < extra),
             warmup=opts.warmup,
             seconds=opts.time_limit,
             seed=opts.seed * 1000 + i,
+            rate=rate,
+            sessions=max(1, opts.sessions // processes) if rate else 1,
             setup=setup,
         )
         for i, (username, password) in enumerate(logins)
     ]
-    start_line = multiprocessing.Barrier(opts.workers + 1)
+    start_line = multiprocessing.Barrier(processes + 1)
     with ProcessPoolExecutor(
-        opts.workers, initializer=join_start_line, initargs=(start_line,)
+        processes, initializer=join_start_line, initargs=(start_line,)
     ) as pool:
         pending = pool.map(run_worker, plans)
         try:
@@ -423,29 +514,39 @@ def measure(opts: argparse.Namespace, servers: dict[int, int], logins: list, set
         except threading.BrokenBarrierError:
             list(pending)  # raises the worker's error
             raise
-        started, server_before, machine_before = time.time(), servers_cpu(servers), machine_cpu()
+        started, server_before, machine_before = (
+            time.time(), server_cpu(server_pid), machine_cpu()
+        )  # fmt: skip
         workers = list(pending)
-    server_cpu = servers_cpu(servers) - server_before
+    server_seconds = server_cpu(server_pid) - server_before
     busy, total = (
         after - before for after, before in zip(machine_cpu(), machine_before, strict=True)
     )
     results = [r for w in workers for r in w.submits]
     wall = max(w.ended for w in workers) - started
-    cpu = {"server": server_cpu, "clients": sum(w.cpu_seconds for w in workers), "machine": busy}
+    cpu = {
+        "server": server_seconds,
+        "clients": sum(w.cpu_seconds for w in workers),
+        "machine": busy,
+    }
     return {
         **report(results, wall),
-        # a registration: the form's GET, the check and the save
+        # a registration: the form's GET and the submit (one or two POSTs)
         "cpu_seconds_per_registration": {k: round(v / len(results), 3) for k, v in cpu.items()},
         "machine_busy_share": round(busy / total, 2),
     }
 
 
-def servers_cpu(servers: dict[int, int]) -> float:
-    """User + system seconds of the running servers, from /proc."""
+def server_cpu(pid: int) -> float:
+    """User + system seconds of the server and its worker processes, from /proc."""
     ticks = 0
-    for pid in servers.values():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -482,14 +583,22 @@ def parse_args() -> argparse.Namespace:
     where.add_argument("--database-url", help="an existing, loaded PostgreSQL database")
     where.add_argument("--create", action="store_true", help="create one (the default)")
     parser.add_argument("--scale", type=float, help="scenario scale (default 10 when creating)")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--requests", type=int, default=2000, help="timed submits in all")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed submits per worker")
-    parser.add_argument("--time-limit", type=float, default=900, help="seconds of timed submits")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
-    parser.add_argument(
-        "--servers", type=int, default=1, help="server processes, desks spread over them"
+    load = parser.add_mutually_exclusive_group()
+    load.add_argument(
+        "--rate-factor",
+        type=float,
+        default=2.0,
+        help="open load: arrivals at this many times the scenario's busiest hour",
     )
+    load.add_argument("--desks", type=int, help="closed load: desks registering back to back")
+    parser.add_argument("--sessions", type=int, default=32, help="desk sessions (open load)")
+    parser.add_argument("--requests", type=int, default=2000, help="timed submits in all")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed submits per client")
+    parser.add_argument("--time-limit", type=float, default=900, help="seconds of timed submits")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="server worker processes"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-db", action="store_true")
     return parser.parse_args()
@@ -517,25 +626,35 @@ def main() -> None:
 
 def run(opts: argparse.Namespace, env: dict[str, str], tmp: Path) -> dict:
     setup = json.loads(refuge(["shell", "-c", SETUP_CODE], env).strip().splitlines()[-1])
-    logins = create_registrars(opts.workers, setup["reception_points"], env)
+    peak_per_s = setup["peak_hour_households"] / 3600
+    opts.rate = None if opts.desks else opts.rate_factor * peak_per_s
+    clients = opts.desks or CLIENT_PROCESSES
+    logins = create_registrars(clients, setup["reception_points"], env)
     load_before, code = os.getloadavg()[0], git_state()  # as the server starts
-    servers: dict[int, subprocess.Popen] = {}
+    server, port = start_server(env, opts.processes, opts.threads, tmp / "server.log")
     try:
-        for i in range(opts.servers):
-            server, port = start_server(env, opts.threads, tmp / f"server-{i + 1}.log")
-            servers[port] = server
-        measured = measure(opts, {port: s.pid for port, s in servers.items()}, logins, setup)
+        measured = measure(opts, port, server.pid, logins, setup)
     finally:
-        for server in servers.values():
-            stop_server(server)
+        stop_server(server)
+    load = (
+        {"load": "closed", "desks": opts.desks}
+        if opts.desks
+        else {
+            "load": "open",
+            "scenario_peak_hour_households": setup["peak_hour_households"],
+            "rate_factor": opts.rate_factor,
+            "offered_per_s": round(opts.rate, 2),
+            "desk_sessions": opts.sessions,
+        }
+    )
     return {
         "bench": "registration",
         "date": date.today().isoformat(),
         "machine": machine(),
         "scale": opts.scale,
         "persons_before": setup["persons"],
-        "workers": opts.workers,
-        "servers": opts.servers,
+        **load,
+        "server_processes": opts.processes,
         "server_threads": opts.threads,
         "requests": opts.requests,
         **measured,
