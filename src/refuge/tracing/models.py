@@ -16,8 +16,9 @@ from refuge.registry.models import Person
 class NameKey(models.Model):
     """One hashed blocking key of one registered person (core.linkage.blocking rules).
 
-    Rows are added by `keys.catch_up` before each check; the unique constraint lets
-    several processes catch up at once without duplicating a row.
+    The desk adds a household's rows as it registers it, and `keys.catch_up` those of
+    persons written otherwise; the unique constraint lets several processes catch up
+    at once without duplicating a row.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
