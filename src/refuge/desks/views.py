@@ -63,9 +63,14 @@ def register(request: HttpRequest) -> HttpResponse:
         return _registration_page(request, form, _with_rows(request, members, 2))
     if not (form.is_valid() and members.is_valid()):
         return _registration_page(request, form, members, status=422)
-    d = form.cleaned_data
-    if earlier := selectors.registered_with_key(actor, d["idempotency_key"]):
+    if earlier := selectors.registered_with_key(actor, form.cleaned_data["idempotency_key"]):
         return redirect("desk_household", pk=earlier)  # a repeated submit: done already
+    return _register_household(request, actor, form, members)
+
+
+def _register_household(request, actor, form, members) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Save a valid household, unless a possible duplicate needs the registrar first."""
+    d = form.cleaned_data
     people = members.members(d["consents_to_be_found"])
     operation = actor.membership.operation
     confirmed = "confirm" in request.POST
