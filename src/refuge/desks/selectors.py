@@ -38,9 +38,21 @@ def household_movements(household: Household) -> QuerySet[Movement]:
         Movement.objects.effective()
         .filter(household=household)
         .exclude(kind=Movement.Kind.LEFT_HOME)
-        .select_related("shelter", "reception_point")
+        .select_related("shelter__region", "reception_point")
         .order_by("at", "pk")
     )
+
+
+def current_shelter(movements: list[Movement]) -> Shelter | None:
+    """The shelter holding places for the household, or housing it, after these events."""
+    K = Movement.Kind
+    shelter = None
+    for m in movements:  # in time order
+        if m.kind in (K.ASSIGNED, K.CHECKED_IN):
+            shelter = m.shelter
+        elif m.kind in (K.RELEASED, K.CHECKED_OUT):
+            shelter = None
+    return shelter
 
 
 @dataclass(frozen=True)

@@ -164,13 +164,15 @@ def _registration_page(request, form, members, status=200, **extra) -> HttpRespo
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     found = selectors.household_for(actor, pk)
+    movements = list(selectors.household_movements(found))
     return render(
         request,
         "desks/household.html",
         {
             "household": found,
             "people": list(found.members.all()),
-            "movements": selectors.household_movements(found),
+            "movements": movements,
+            "shelter": selectors.current_shelter(movements),
         },
     )
 

@@ -179,7 +179,8 @@ def test_a_shelter_bound_household_gets_places_reserved_atomically(
     world.shelter_b.refresh_from_db()
     assert world.shelter_a.reserved + world.shelter_b.reserved == 2 + 2 + 2
     chosen = world.shelter_a if world.shelter_a.reserved == 4 else world.shelter_b
-    assert chosen.name in page  # the registrar can tell the family where to go
+    shown = re.search(r'id="household-shelter"[^>]*>(.*?)</p>', page, re.S)
+    assert shown and chosen.name in shown.group(1)  # where to send the family
 
 
 def test_the_confirmation_keeps_the_suggested_shelter(world: World, registrar: Client) -> None:
