@@ -258,18 +258,16 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
     people = keys.load(ids)
     result = RefugeLinker().dedupe([p.record for p in people])
     pairs = result.scored_pairs(min_probability=REVIEW_PROBABILITY)
-    rows = []
-    for pair in pairs:
-        left, right = sorted((int(pair.left_id), int(pair.right_id)))
-        rows.append(
-            DuplicateCandidate(
-                operation=operation,
-                left_id=left,
-                right_id=right,
-                probability=pair.match_probability,
-                evidence=_evidence_json(pair),
-            )  # fmt: skip
+    rows = [
+        DuplicateCandidate.between(
+            int(pair.left_id),
+            int(pair.right_id),
+            operation=operation,
+            probability=pair.match_probability,
+            evidence=_evidence_json(pair),
         )
+        for pair in pairs
+    ]
     with transaction.atomic():
         before = DuplicateCandidate.objects.filter(operation=operation).count()
         DuplicateCandidate.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

@@ -217,19 +217,17 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
     The desk checked the operation's registry before the new person was in it, so no
     pair joins a person to themself or to their own household.
     """
-    rows = []
-    for p in pairs:
-        left, right = sorted((p.registered_id, p.other_id))
-        rows.append(
-            DuplicateCandidate(
-                operation_id=operation_id,
-                left_id=left,
-                right_id=right,
-                probability=p.probability,
-                evidence=p.evidence,
-                source=DuplicateCandidate.Source.REGISTRATION,
-            )
+    rows = [
+        DuplicateCandidate.between(
+            p.registered_id,
+            p.other_id,
+            operation_id=operation_id,
+            probability=p.probability,
+            evidence=p.evidence,
+            source=DuplicateCandidate.Source.REGISTRATION,
         )
+        for p in pairs
+    ]
     if rows:
         DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
 

@@ -63,6 +63,12 @@ class DuplicateCandidate(models.Model):
         ]
         indexes = [models.Index(fields=["operation", "status", "probability"])]
 
+    @classmethod
+    def between(cls, a: int, b: int, **fields: object) -> "DuplicateCandidate":
+        """An unsaved pair of persons a and b, the lower id on the left as the constraint wants."""
+        left, right = sorted((a, b))
+        return cls(left_id=left, right_id=right, **fields)
+
 
 class Merge(models.Model):
     """`merged` is the same person as `kept`. Undone merges stay, with who undid them."""
