@@ -11,7 +11,7 @@ from django.utils import timezone
 from refuge.accounts.scope import Actor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
-from refuge.desks.duplicates import PossibleDuplicate
+from refuge.desks.duplicates import ShownDuplicate
 from refuge.geo.models import Region, Settlement
 from refuge.registry.actions import MemberData, Registration, do_register_households
 from refuge.registry.models import Destination, Household
@@ -34,7 +34,7 @@ def do_register_at_desk(
     destination_region: Region | None = None,
     destination_address: str = "",
     shelter: Shelter | None = None,
-    possible_duplicates: Sequence[PossibleDuplicate] = (),
+    shown_duplicates: Sequence[ShownDuplicate] = (),
 ) -> Household:
     """Register one household at the actor's reception point, and reserve its shelter places.
 
@@ -77,7 +77,7 @@ def do_register_at_desk(
             membership.operation.pk,
             [
                 keys.ReviewPair(people[d.member_index], d.person_id, d.probability, d.evidence)
-                for d in possible_duplicates
+                for d in shown_duplicates
             ],
         )
         do_record(

@@ -12,8 +12,11 @@ protecting the grandmother it was meant for.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.core import signing
 
 from refuge.core.linkage.records import PersonRecord
 from refuge.operations.models import Operation
@@ -26,6 +29,16 @@ PER_MEMBER = 3
 
 
 @dataclass(frozen=True)
+class ShownDuplicate:
+    """What the review queue needs of a pair the registrar was shown."""
+
+    member_index: int  # which of the members being registered
+    person_id: int
+    probability: float
+    evidence: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
 class PossibleDuplicate:
     member_index: int  # which of the members being registered
     person_id: int
@@ -35,6 +48,40 @@ class PossibleDuplicate:
     probability: float = 0.0
     reasons: str = ""
     evidence: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def shown(self) -> ShownDuplicate:
+        return ShownDuplicate(self.member_index, self.person_id, self.probability, self.evidence)
+
+
+# The confirmation page carries what it showed, signed, so saving does not run the
+# check a second time; an edited member list or an old page runs it again.
+_SALT = "refuge.desks.shown-duplicates"
+_MAX_AGE_S = 3600
+
+
+def seal(shown: Sequence[ShownDuplicate], key: object, members: Sequence[MemberData]) -> str:
+    pairs = [[d.member_index, d.person_id, d.probability, d.evidence] for d in shown]
+    payload = {"key": str(key), "members": _fingerprint(members), "pairs": pairs}
+    return signing.dumps(payload, salt=_SALT, compress=True)
+
+
+def unseal(token: str, key: object, members: Sequence[MemberData]) -> list[ShownDuplicate] | None:
+    """The pairs a confirmation page showed for these members, or None if it cannot tell."""
+    try:
+        payload = signing.loads(token, salt=_SALT, max_age=_MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    if payload.get("key") != str(key) or payload.get("members") != _fingerprint(members):
+        return None
+    return [ShownDuplicate(i, pid, p, evidence) for i, pid, p, evidence in payload["pairs"]]
+
+
+def _fingerprint(members: Sequence[MemberData]) -> str:
+    typed = [
+        (m.family_name, m.given_name, m.patronymic, m.sex, m.birth_year, m.birth_month, m.birth_day)
+        for m in members
+    ]
+    return hashlib.sha256(repr(typed).encode()).hexdigest()[:32]
 
 
 def member_record(index: int, m: MemberData) -> PersonRecord:

@@ -147,6 +147,7 @@ class HouseholdForm(forms.Form):
     destination_address = forms.CharField(label=_("Address"), max_length=300, required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     shelter = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)  # duplicates.seal
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from refuge.desks.actions import (
     do_desk_check_out,
     do_register_at_desk,
 )
-from refuge.desks.duplicates import find_possible_duplicates
+from refuge.desks.duplicates import find_possible_duplicates, seal, unseal
 from refuge.desks.forms import (
     CheckInForm,
     CheckOutForm,
@@ -80,18 +80,20 @@ def _register_household(request, actor, form, members) -> HttpResponse:  # type:
             None, _("No shelter has room for this household: choose another destination.")
         )
         return _registration_page(request, form, members, status=422)
-    # Checked on every submit: a duplicate may have been registered at another desk
-    # since the registrar was shown the list.
-    duplicates = find_possible_duplicates(people, operation)
-    if duplicates and not confirmed:
-        # Only a possible duplicate stops the registration: the registrar decides.
-        data = request.POST.copy()
-        data["shelter"] = str(shelter.pk) if shelter else ""
-        form = HouseholdForm(data)
-        form.is_valid()
-        return _registration_page(
-            request, form, members, confirming=True, suggestion=shelter, duplicates=duplicates
-        )
+    shown = unseal(d["shown"], d["idempotency_key"], people) if confirmed else None
+    if shown is None:
+        duplicates = find_possible_duplicates(people, operation)
+        if duplicates and not confirmed:
+            # Only a possible duplicate stops the registration: the registrar decides.
+            data = request.POST.copy()
+            data["shelter"] = str(shelter.pk) if shelter else ""
+            data["shown"] = seal([p.shown() for p in duplicates], d["idempotency_key"], people)
+            form = HouseholdForm(data)
+            form.is_valid()
+            return _registration_page(
+                request, form, members, confirming=True, suggestion=shelter, duplicates=duplicates
+            )
+        shown = [p.shown() for p in duplicates]
     try:
         household = do_register_at_desk(
             actor=actor,
@@ -104,7 +106,7 @@ def _register_household(request, actor, form, members) -> HttpResponse:  # type:
             destination_region=d["destination_region"],
             destination_address=d["destination_address"],
             shelter=shelter,
-            possible_duplicates=duplicates,
+            shown_duplicates=shown,
         )
     except ShelterRefused:
         form.add_error(None, _("That shelter filled up meanwhile: register again for another one."))

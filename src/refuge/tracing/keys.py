@@ -120,17 +120,15 @@ def hashed_keys(records: Sequence[PersonRecord] | FeatureTable) -> list[list[int
 
 
 def _unindexed(limit: int) -> list[int]:
+    """Persons above the highest indexed one, and any just below it, that have no keys."""
     last = NameKey.objects.aggregate(m=Max("person_id"))["m"] or 0
-    fresh = list(
-        Person.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:limit]
-    )
     has_keys = NameKey.objects.filter(person_id=OuterRef("pk"))
-    recent = set(
-        Person.objects.filter(pk__gt=last - LATE_WINDOW, pk__lte=last)
+    return list(
+        Person.objects.filter(pk__gt=last - LATE_WINDOW)
         .exclude(Exists(has_keys))
-        .values_list("pk", flat=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    return sorted(recent) + fresh
 
 
 def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
@@ -322,11 +320,12 @@ def check(
                 registered[k], probability, decisions[k], evidence, against, bool(pairs.swapped[k])
             )
         )
-    return [_without_merged(found, limit) for found in results]
+    found_ids = {m.person.person_id for found in results for m in found}
+    merged = _live_merges(found_ids) if found_ids else {}
+    return [_without_merged(found, merged, limit) for found in results]
 
 
-def _without_merged(found: list[Match], limit: int) -> list[Match]:
-    merged = _live_merges({m.person.person_id for m in found}) if found else {}
+def _without_merged(found: list[Match], merged: dict[int, int], limit: int) -> list[Match]:
     seen: set[int] = set()
     out: list[Match] = []
     for m in found:

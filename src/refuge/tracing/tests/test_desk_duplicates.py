@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import pytest
 from django.db import connection
 
+from refuge.desks import views
 from refuge.desks.duplicates import find_possible_duplicates
 from refuge.desks.tests.helpers import registration_post
 from refuge.desks.tests.world import World
@@ -101,6 +106,56 @@ def test_saving_despite_the_warning_queues_the_pair_for_a_tracing_officer(world:
     assert pair.source == "registration" and pair.status == "open"
     assert pair.probability > 0.9
     assert {row[0] for row in pair.evidence["evidence"]} >= {"given_name", "family_name"}
+
+
+def _confirm_from_the_page(world: World, typed: dict[str, str], before_saving=None, **edits: str):  # type: ignore[no-untyped-def]
+    """Register, then press "Save the registration" on the page shown, maybe after edits."""
+    registrar = client_for(world, "registrar_a")
+    data = registration_post(
+        [typed],
+        destination_region=str(Region.objects.get(code="RU-MOW").pk),
+        destination_address="Lenina 1",
+    )
+    page = registrar.post("/desk/register/", data).content.decode()
+    shown = re.search(r'name="shown" value="([^"]+)"', page)
+    assert shown, "the confirmation page carries what it showed"
+    data.update({"shown": html.unescape(shown.group(1)), "confirm": "1"})
+    data.update(edits)
+    if before_saving:
+        before_saving()
+    return registrar.post("/desk/register/", data)
+
+
+def test_saving_from_the_page_queues_what_it_showed_without_checking_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tatiana = one(register_people(world, TATIANA, point="b"))
+    typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
+
+    def no_second_check() -> None:
+        monkeypatch.setattr(views, "find_possible_duplicates", None)  # calling it would fail
+
+    assert _confirm_from_the_page(world, typed, no_second_check).status_code == 302
+    pair = DuplicateCandidate.objects.get()
+    assert tatiana.pk in (pair.left_id, pair.right_id) and pair.source == "registration"
+
+
+def test_a_member_edited_on_the_confirmation_page_is_checked_again(world: World) -> None:
+    register_people(world, TATIANA, point="b")
+    typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
+    # The registrar corrects the name: the pair shown no longer concerns this person.
+    response = _confirm_from_the_page(world, typed, **{"m-0-given_name": "Olga"})
+    assert response.status_code == 302
+    assert Person.objects.filter(given_name="Olga").exists()
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_a_forged_list_of_shown_pairs_is_not_believed(world: World) -> None:
+    tatiana = one(register_people(world, TATIANA, point="b"))
+    typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
+    _confirm_from_the_page(world, typed, shown="[[0, 1, 1.0, {}]]")  # unsigned: checked again
+    pair = DuplicateCandidate.objects.get()
+    assert tatiana.pk in (pair.left_id, pair.right_id)
 
 
 def test_a_desk_registration_is_found_by_the_next_check_without_catching_up(
