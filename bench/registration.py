@@ -7,7 +7,7 @@ Without --database-url a database `refuge_bench_registration_s<scale>` is create
 migrated, loaded with the Kursk-2024 scenario and indexed for the duplicate check
 (`refuge tracing index`); with --keep-db an already loaded one is reused (migrated and
 indexed up to date) and the database is kept, else it is dropped at the end.
-`refuge serve` (gunicorn, --processes worker processes) runs against it on 127.0.0.1.
+`refuge serve` (gunicorn, --processes worker processes, one request each at a time) runs against it on 127.0.0.1.
 Registrars register 1-5 person households drawn from the scenario's population model.
 
 Two kinds of load:
@@ -156,14 +156,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(
-    env: dict[str, str], processes: int, threads: int, log: Path
-) -> tuple[subprocess.Popen, int]:
+def start_server(env: dict[str, str], processes: int, log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "refuge", "serve", "--host", HOST, "--port", str(port)]
-            + ["--workers", str(processes), "--threads", str(threads)],
+            + ["--workers", str(processes)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -596,9 +594,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=3, help="untimed submits per client")
     parser.add_argument("--time-limit", type=float, default=900, help="seconds of timed submits")
     parser.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="server worker processes"
+        "--processes",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="server worker processes (refuge serve's default)",
     )
-    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument(
         "--seed",
         type=int,
@@ -638,7 +638,7 @@ def run(opts: argparse.Namespace, env: dict[str, str], tmp: Path) -> dict:
     clients = opts.desks or CLIENT_PROCESSES
     logins = create_registrars(clients, setup["reception_points"], env)
     load_before, code = os.getloadavg()[0], git_state()  # as the server starts
-    server, port = start_server(env, opts.processes, opts.threads, tmp / "server.log")
+    server, port = start_server(env, opts.processes, tmp / "server.log")
     try:
         measured = measure(opts, port, server.pid, logins, setup)
     finally:
@@ -662,7 +662,6 @@ def run(opts: argparse.Namespace, env: dict[str, str], tmp: Path) -> dict:
         "persons_before": setup["persons"],
         **load,
         "server_processes": opts.processes,
-        "server_threads": opts.threads,
         "requests": opts.requests,
         "seed": opts.seed,
         **measured,

@@ -14,17 +14,18 @@ from pathlib import Path
 import pytest
 from django.core.management.base import CommandError
 
-from refuge.web.management.commands.serve import server_options
+from refuge.web.management.commands.serve import default_workers, server_options
 from tests.scratch import loaded
 
 
-def test_one_process_per_core_unless_told_and_no_access_log() -> None:
-    options = server_options(host="127.0.0.1", port=8000, workers=2, threads=4)
+def test_worker_processes_serve_one_request_each_and_write_no_access_log() -> None:
+    options = server_options(host="127.0.0.1", port=8000, workers=5)
     assert options["bind"] == "127.0.0.1:8000"
-    assert (options["workers"], options["threads"]) == (2, 4)
+    assert (options["workers"], options["worker_class"]) == (5, "sync")
     assert options["accesslog"] is None  # a URL in a log line is all it would add
+    assert default_workers() == 2 * (os.cpu_count() or 1) + 1
     with pytest.raises(CommandError):
-        server_options(host="127.0.0.1", port=8000, workers=0, threads=4)
+        server_options(host="127.0.0.1", port=8000, workers=0)
 
 
 def _free_port() -> int:
