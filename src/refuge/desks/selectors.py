@@ -29,8 +29,15 @@ def household_for(actor: Actor, pk: int) -> Household:
 
 
 def registered_with_key(actor: Actor, key: object) -> int | None:
-    """The household a submission with this idempotency key registered, if it did."""
-    return households_for(actor).filter(idempotency_key=key).values_list("pk", flat=True).first()
+    """The household a submission with this idempotency key registered, if it did.
+
+    Looked up by the key's unique index first: PostgreSQL planned the scoped query
+    through the reception point's index instead, reading every household of the point.
+    """
+    found = Household.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+    if found is None or not households_for(actor).filter(pk=found).exists():
+        return None
+    return found
 
 
 def household_movements(household: Household) -> QuerySet[Movement]:
