@@ -1,13 +1,14 @@
 """Possible duplicates of people about to be registered, found by the linkage engine.
 
 The registrar sees them before saving. The check reads the registry's blocking keys
-(`tracing.keys`), catching up first with whatever other desks registered since, so it
-is fresh in every process; it scores the candidates with the core's comparisons and
+(`tracing.keys`; every desk writes its registrations' keys as it saves them, so it is
+fresh in every process); it scores the candidates with the core's comparisons and
 model and keeps the best few per member. The threshold is the review queue's
-(docs/LINKAGE.md). A lower one (0.2) put a warning on 99.8 % of households against
-the 1.2-million-person registry of the scale-10 scenario (bench/registration.py).
-Registrars learn to click through a warning that is always there, so it would stop
-protecting the grandmother it was meant for.
+(docs/LINKAGE.md), and pairs the engine finds a contradiction in are left out. A lower
+threshold (0.2) put a warning on 99.8 % of households against the 1.2-million-person
+registry of the scale-10 scenario (bench/registration.py). Registrars learn to click
+through a warning that is always there, so it would stop protecting the grandmother it
+was meant for.
 """
 
 from __future__ import annotations
