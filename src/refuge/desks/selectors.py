@@ -50,6 +50,32 @@ def household_movements(household: Household) -> QuerySet[Movement]:
     )
 
 
+@dataclass(frozen=True)
+class HouseholdEvent:
+    """What happened to several members of a household at once, as one line."""
+
+    at: object
+    kind: str  # the event's name in the user's language
+    shelter: Shelter | None
+    people: int
+
+
+def household_events(movements: list[Movement]) -> list[HouseholdEvent]:
+    """The household's events, one line for the members one event concerned together."""
+    lines: list[HouseholdEvent] = []
+    for m in movements:  # in time order
+        last = lines[-1] if lines else None
+        if (
+            last
+            and (last.at, last.shelter) == (m.at, m.shelter)
+            and last.kind == m.get_kind_display()
+        ):
+            lines[-1] = HouseholdEvent(last.at, last.kind, last.shelter, last.people + 1)
+        else:
+            lines.append(HouseholdEvent(m.at, m.get_kind_display(), m.shelter, 1))
+    return lines
+
+
 def current_shelter(movements: list[Movement]) -> Shelter | None:
     """The shelter holding places for the household, or housing it, after these events."""
     K = Movement.Kind

@@ -173,7 +173,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": found,
             "people": list(found.members.all()),
-            "movements": movements,
+            "events": selectors.household_events(movements),
             "shelter": selectors.current_shelter(movements),
         },
     )

@@ -8,6 +8,7 @@ every count, and both stay on record.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from refuge.geo.models import District, Region, Settlement
 from refuge.operations.models import Operation
@@ -36,13 +37,13 @@ class MovementQuerySet(models.QuerySet):
 
 class Movement(models.Model):
     class Kind(models.TextChoices):
-        LEFT_HOME = "left_home"
-        REGISTERED = "registered"
-        ASSIGNED = "assigned"  # places reserved in a shelter
-        RELEASED = "released"  # a reservation given back unused
-        CHECKED_IN = "checked_in"
-        CHECKED_OUT = "checked_out"
-        VOIDED = "voided"  # corrects an earlier event
+        LEFT_HOME = "left_home", _("left home")
+        REGISTERED = "registered", _("registered")
+        ASSIGNED = "assigned", _("places reserved")  # in a shelter
+        RELEASED = "released", _("places released")  # a reservation given back unused
+        CHECKED_IN = "checked_in", _("checked in")
+        CHECKED_OUT = "checked_out", _("checked out")
+        VOIDED = "voided", _("voided")  # corrects an earlier event
 
     class Mode(models.TextChoices):
         ORGANISED = "organised", "in an organised group"

@@ -187,3 +187,21 @@ def test_the_confirmation_keeps_the_suggested_shelter(world: World, registrar: C
     household = Household.objects.get(idempotency_key=data["idempotency_key"])
     assigned = Movement.objects.filter(household=household, kind="assigned")
     assert list(assigned.values_list("shelter_id", flat=True)) == [int(suggested.group(1))]
+
+
+def test_the_household_page_names_each_event_once_for_the_family_in_the_users_language(
+    world: World, registrar: Client
+) -> None:
+    data = registration_post(
+        [
+            {"family_name": "Sokolova", "given_name": "Lida", "birth_date": "1950"},
+            {"family_name": "Sokolov", "given_name": "Petr", "birth_date": "1949"},
+        ],
+        destination="shelter",
+    )
+    page = registrar.get(registrar.post("/desk/register/", data)["Location"])
+    assert page.status_code == 200
+    russian = registrar.get(page.request["PATH_INFO"], HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert russian.count("места забронированы") == 1  # one line for both members
+    assert "(2 человека)" in russian
+    assert "assigned" not in russian
