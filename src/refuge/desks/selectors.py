@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -59,20 +59,18 @@ class HouseholdEvent:
     shelter: Shelter | None
     people: int
 
+    def same_event(self, other: HouseholdEvent) -> bool:
+        return (self.at, self.kind, self.shelter) == (other.at, other.kind, other.shelter)
+
 
 def household_events(movements: list[Movement]) -> list[HouseholdEvent]:
     """The household's events, one line for the members one event concerned together."""
     lines: list[HouseholdEvent] = []
     for m in movements:  # in time order
-        last = lines[-1] if lines else None
-        if (
-            last
-            and (last.at, last.shelter) == (m.at, m.shelter)
-            and last.kind == m.get_kind_display()
-        ):
-            lines[-1] = HouseholdEvent(last.at, last.kind, last.shelter, last.people + 1)
-        else:
-            lines.append(HouseholdEvent(m.at, m.get_kind_display(), m.shelter, 1))
+        line = HouseholdEvent(m.at, m.get_kind_display(), m.shelter, 1)
+        if lines and lines[-1].same_event(line):
+            line = replace(line, people=lines.pop().people + 1)
+        lines.append(line)
     return lines
 
 

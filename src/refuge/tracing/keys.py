@@ -4,11 +4,12 @@ The registration desk asks "is this person registered already?" while the evacue
 standing there, from any process of the web server. Keeping a `PersonIndex` in memory
 per process would go stale as other desks register people; instead each person's
 hashed blocking keys (the same rules as the batch engine, `core.linkage.blocking`) are
-rows of `NameKey`, written by the desk in the transaction that registers the person;
-every check first catches up with persons written by other paths (a bulk load, an
-import), indexing those registered since the highest indexed one. Candidates are the persons sharing a key with the query
-(keys shared by more than `MAX_BLOCK` persons are placeholders and skipped, as in the
-batch); they are scored with the core's comparisons and the reference model.
+rows of `NameKey`, written by the desk in the transaction that registers the person.
+Every check first catches up with persons written by other paths (a bulk load, an
+import), indexing those registered since the highest indexed one. Candidates are the
+persons sharing a key with the query (keys shared by more than `MAX_BLOCK` persons are
+placeholders and skipped, as in the batch); they are scored with the core's
+comparisons and the reference model.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ MAX_BLOCK = 500  # the desk's bound; the batch uses 2,000 (it is not waited for)
 # sharing the most keys with it (a true duplicate shares many: name, date, place rules).
 MAX_CANDIDATES = 200
 CATCH_UP_LIMIT = 200  # persons per check; after a bulk load run `refuge tracing index`
-# A person whose transaction committed after a later pk was indexed is found again by
-# looking this many pks back for persons without keys (desk transactions are short).
+# A person written by another path whose transaction committed after a later pk was
+# indexed is found again by looking this many pks back for persons without keys.
 LATE_WINDOW = 200
 
 _FIELDS = (
@@ -135,17 +136,16 @@ def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
     """Index persons registered since the last check; returns how many were indexed.
 
     The desk indexes its own registrations as it saves them (`index_persons`), so this
-    finds only persons written by other paths (a bulk load, an import) or a desk's
-    transaction that committed late.
+    finds only persons written by other paths (a bulk load, an import).
     """
     ids = _unindexed(limit)
     if ids:
-        _insert_keys(load(ids))
+        index_persons(ids)
     return len(ids)
 
 
 def index_persons(person_ids: Sequence[int]) -> None:
-    """Index persons the caller's transaction has just registered."""
+    """Write the blocking keys of these persons (in the caller's transaction)."""
     _insert_keys(load(person_ids))
 
 
