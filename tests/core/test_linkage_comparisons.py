@@ -31,6 +31,10 @@ def born(text: str) -> PersonRecord:
         ("1948-03-07", "1948-03", "partial-agrees"),
         ("1948-03-07", "1948", "partial-agrees"),
         ("1948-03-07", "1978-09-30", "different"),
+        ("1948-03-07", "1949-08-20", "different"),
+        ("1948-03-07", "1948-11-25", "different"),
+        ("1948-03-07", "1949", "year-within-1-or-partial-slip"),
+        ("1948", "1949", "year-within-1-or-partial-slip"),
         ("1948-03-07", "", None),
     ],
 )

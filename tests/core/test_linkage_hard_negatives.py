@@ -86,3 +86,15 @@ def test_contradiction_is_named_in_the_evidence() -> None:
     assert "given_name" in pair.contradictions
     assert pair.decision is not Decision.MERGE
     assert any(e.comparison == "birth_date" and e.level == "exact" for e in pair.evidence)
+
+
+def test_namesakes_born_a_year_apart_are_two_people() -> None:
+    # Full dates a year apart with day and month different too: no typing slip explains
+    # that, so the pair is contradicted however common the name (the desk hides it).
+    result = RefugeLinker().dedupe([
+        person("a", "Александр", "Иванов", "1980-03-12", "Сергеевич", "m", **HOME),
+        person("b", "Александр", "Иванов", "1981-07-25", "Сергеевич", "m", **HOME),
+    ])  # fmt: skip
+    (pair,) = result.scored_pairs(min_probability=0.0)
+    assert "birth_date" in pair.contradictions
+    assert pair.decision is not Decision.MERGE

@@ -323,7 +323,10 @@ def _birth_date(left: FeatureTable, li: IntArray, right: FeatureTable, ri: IntAr
     full = (da > 0) & (db > 0)
     same_y, same_m, same_d = ya == yb, ma == mb, da == db
     level = np.full(len(ya), 5, dtype=np.int64)
-    level[np.abs(ya - yb) <= 1] = 4
+    # Two full dates a year apart with the day or month different too are two dates,
+    # as "different" as any (namesakes born a year apart); a year apart is weak
+    # agreement only where a side has no day.
+    level[~full & (np.abs(ya - yb) <= 1)] = 4
     # One field differs by a single slip of the finger, the other two agree.
     slip = (
         (same_m & same_d & _one_digit_slip(ya, yb, 4))
