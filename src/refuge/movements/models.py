@@ -56,46 +56,94 @@ class Movement(models.Model):
         OTHER_SHELTER = "other_shelter"
         HOME = "home"
 
-    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    operation = models.ForeignKey(
+        Operation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField(help_text="when it happened")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="movements")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # The origin district, copied from the settlement so the report groups without joins.
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     reception_point = models.ForeignKey(
-        ReceptionPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ReceptionPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     shelter = models.ForeignKey(
-        Shelter, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+        Shelter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        db_index=False,
     )
     destination = models.CharField(max_length=14, blank=True)
     destination_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        db_index=False,
     )
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = MovementQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
+        # Every event is written once and read by these paths only: an index on each
+        # foreign key would cost every registration a dozen index writes to serve
+        # deletes of regions or accounts that PROTECT refuses anyway (docs/PERFORMANCE.md).
+        # The household's own index (the household page) is the foreign key's.
         indexes = [
             models.Index(fields=["operation", "kind", "at"]),
             models.Index(fields=["shelter", "kind", "at"]),
             models.Index(fields=["person", "at"]),
+            models.Index(
+                fields=["corrects"],
+                condition=models.Q(corrects__isnull=False),
+                name="movement_corrects",
+            ),
         ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
