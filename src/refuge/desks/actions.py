@@ -71,8 +71,7 @@ def do_register_at_desk(
         )
         if destination == Destination.SHELTER and shelter is not None:
             do_assign(household=household, shelter=shelter, at=now, recorded_by=actor.user)
-        people = list(household.members.order_by("pk").values_list("pk", flat=True))
-        keys.index_persons(people)
+        people = keys.index_household(household.pk)
         keys.queue_for_review(
             membership.operation.pk,
             [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Window
 
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
@@ -149,6 +149,18 @@ def index_persons(person_ids: Sequence[int]) -> None:
     _insert_keys(load(person_ids))
 
 
+def index_household(household_id: int) -> list[int]:
+    """Write the blocking keys of a household's members; returns their ids in pk order."""
+    people = [
+        _registered(r)
+        for r in Person.objects.filter(household_id=household_id)
+        .order_by("pk")
+        .values_list(*_FIELDS)
+    ]
+    _insert_keys(people)
+    return [p.person_id for p in people]
+
+
 def index_all(batch: int = 5000) -> int:
     """Index every person without keys, in pk order (after a bulk load or import)."""
     after, total = 0, 0
@@ -233,16 +245,19 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
 def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
     """person ids per query key, leaving out keys shared by too many persons.
 
-    Both queries read only the (key, person) index; the operation is checked on the
-    loaded persons, since an operation's persons are most of the table anyway.
+    One query, counting each key's persons as it reads them from the (key, person) index.
+    The operation is checked on the loaded persons, since an operation's persons are
+    most of the table anyway.
     """
-    found = NameKey.objects.filter(key__in=keys)
-    sizes = found.values("key").annotate(n=Count("person_id")).order_by()
-    usable = [s["key"] for s in sizes if s["n"] <= MAX_BLOCK]
+    rows = (
+        NameKey.objects.filter(key__in=keys)
+        .annotate(n=Window(Count("*"), partition_by=[F("key")]))
+        .filter(n__lte=MAX_BLOCK)
+        .values_list("key", "person_id")
+    )
     by_key: dict[int, set[int]] = defaultdict(set)
-    if usable:
-        for key, person in NameKey.objects.filter(key__in=usable).values_list("key", "person_id"):
-            by_key[key].add(person)
+    for key, person in rows:
+        by_key[key].add(person)
     return by_key
 
 
