@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import http.client
 import json
 import multiprocessing
@@ -237,7 +238,18 @@ class Client:
 def hidden_value(page: str, name: str) -> str:
     tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
     value = re.search(r'\bvalue="([^"]*)"', tag.group(0)) if tag else None
-    return value.group(1) if value else ""
+    return html.unescape(value.group(1)) if value else ""
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """Every hidden input of a page, as a browser sends them back with the form."""
+    fields = {}
+    for tag in re.findall(r'<input[^>]*\btype="hidden"[^>]*>', page):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
 
 
 def log_in(client: Client, username: str, password: str) -> None:
@@ -345,8 +357,9 @@ class Desk:
         if fields["destination"] == "shelter" and not hidden_value(page, "shelter"):
             result.error = "no shelter suggested"
             return result
-        fields["csrfmiddlewaretoken"] = hidden_value(page, "csrfmiddlewaretoken")
-        fields["shelter"] = hidden_value(page, "shelter")
+        # As a browser does: the page's hidden fields (CSRF token, the suggested shelter,
+        # the signed list of duplicates shown) go back with the registrar's "Save".
+        fields.update(hidden_fields(page))
         save_ms, (status, location, _) = timed(self.client, {**fields, "confirm": "1"})
         result.save_ms = save_ms
         result.ms += save_ms
