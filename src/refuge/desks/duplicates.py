@@ -8,7 +8,9 @@ model and keeps the best few per member. The threshold is the review queue's
 threshold (0.2) put a warning on 99.8 % of households against the 1.2-million-person
 registry of the scale-10 scenario (bench/registration.py). Registrars learn to click
 through a warning that is always there, so it would stop protecting the grandmother it
-was meant for.
+was meant for. For the same reason the model's prior is the one for the operation's
+registry (`LinkageModel.against`): trained on 20,000 records, against 1.2 million it
+would expect every arrival to be some 55 of them (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -18,15 +20,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.core.cache import cache
 
 from refuge.core.linkage.records import PersonRecord
 from refuge.operations.models import Operation
 from refuge.registry.actions import MemberData
+from refuge.registry.models import Person
 from refuge.tracing import keys
 from refuge.tracing.keys import REVIEW_PROBABILITY
 
 DESK_MIN_PROBABILITY = REVIEW_PROBABILITY
 PER_MEMBER = 3
+# The registry's size only sets the prior, where a factor of ten is 3.3 bits: an
+# hour-old count serves as well as a fresh one, and counting 1.2 million persons (a
+# third of a second) stays out of nearly every request.
+REGISTRY_SIZE_SECONDS = 3600
+
+
+def registry_size(operation: Operation) -> int:
+    """Persons registered in the operation, counted at most once an hour per process."""
+    return cache.get_or_set(
+        f"desks:registry-size:{operation.pk}",
+        lambda: Person.objects.filter(household__operation=operation).count(),
+        REGISTRY_SIZE_SECONDS,
+    )
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,7 @@ def find_possible_duplicates(
         min_probability=DESK_MIN_PROBABILITY,
         catch_up_first=True,
         contradicted=False,
+        registry_size=registry_size(operation),
     )
     out = []
     for i, matches in enumerate(found):

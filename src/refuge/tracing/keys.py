@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Window
 
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
+    REFERENCE_RECORDS,
     REVIEW_PROBABILITY,
     Decision,
     Evidence,
@@ -286,13 +287,16 @@ def check(
     min_probability: float = REVIEW_PROBABILITY,
     catch_up_first: bool = False,
     contradicted: bool = True,
+    registry_size: int | None = None,
 ) -> list[list[Match]]:
     """For each record, registered persons who may be it, best first.
 
     A person merged into another is answered as the one kept (the merge says they are
     the same), so one person is never listed twice. With contradicted=False, pairs the
     engine finds a contradiction in (two birth dates no typing slip explains, two
-    different given names or fathers) are left out whatever their probability.
+    different given names or fathers) are left out whatever their probability. With
+    registry_size, the model's prior is the one for a registry of that many persons
+    (`LinkageModel.against`); without it, the prior the model was trained with.
     """
     if catch_up_first:
         catch_up()
@@ -318,6 +322,8 @@ def check(
     if not registered:
         return results
     model = desk_model()
+    if registry_size is not None:
+        model = model.against(registry_size, REFERENCE_RECORDS)
     pairs = score(
         model, query, np.asarray(li, dtype=np.int64),
         build_features([p.record for p in registered]), np.arange(len(registered), dtype=np.int64),

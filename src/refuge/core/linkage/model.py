@@ -9,7 +9,7 @@ with their counts, so a million candidate pairs cost a few thousand pattern rows
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,21 @@ class LinkageModel:
     @property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1.0 - self.prior))
+
+    def against(self, records: int, trained_on: int) -> LinkageModel:
+        """This model for a record checked against a registry of `records` persons.
+
+        The prior is the share of matches among all pairs of the `trained_on` training
+        records, so each record there matched about prior × (trained_on − 1) others. A
+        person arriving at a desk has no more true matches in a larger registry, spread
+        over more pairs: the prior per pair shrinks in proportion (as Splink's
+        probability that two random records match does with the size of the data). It
+        is never raised: a small registry is no reason to warn more readily than the
+        model was trained to.
+        """
+        if records <= trained_on:
+            return self
+        return replace(self, prior=self.prior * (trained_on - 1) / (records - 1))
 
     def level_weights(self, vectors: ComparisonVectors) -> FloatArray:
         """Weight contributed by each comparison for each pair (0 where NULL)."""

@@ -9,7 +9,12 @@ import pytest
 from django.db import connection
 
 from refuge.desks import views
-from refuge.desks.duplicates import find_possible_duplicates
+from refuge.desks.duplicates import (
+    DESK_MIN_PROBABILITY,
+    find_possible_duplicates,
+    member_record,
+    registry_size,
+)
 from refuge.desks.tests.helpers import registration_post
 from refuge.desks.tests.world import World
 from refuge.geo.models import Region
@@ -208,3 +213,54 @@ def test_the_check_stays_within_a_few_queries(world: World, django_assert_max_nu
     with django_assert_max_num_queries(8):
         assert find_possible_duplicates([typed], world.operation)
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+NIKITIN = MemberData(given_name="Александр", family_name="Никитин", patronymic="Симонович",
+                     birth_year=2001, birth_month=8, birth_day=22, sex="M")  # fmt: skip
+KURSK_TIMES_TEN = 1_220_000  # persons registered in the scale-10 scenario
+
+
+def _desk_check(member: MemberData, world: World, registry: int | None) -> list[keys.Match]:
+    (found,) = keys.check(
+        [member_record(0, member)],
+        operation_id=world.operation.pk,
+        min_probability=DESK_MIN_PROBABILITY,
+        catch_up_first=True,
+        contradicted=False,
+        registry_size=registry,
+    )
+    return found
+
+
+def test_against_a_large_registry_a_namesake_with_another_father_is_not_offered(
+    world: World,
+) -> None:
+    register_people(world, NIKITIN)
+    # Same given and family name, another patronymic, only a birth year a year off.
+    typed = MemberData(given_name="Александр", family_name="Никитин", patronymic="Андреевич",
+                       birth_year=2000, sex="M")  # fmt: skip
+    assert _desk_check(typed, world, registry=None)  # the prior of 20,000 records
+    assert _desk_check(typed, world, registry=KURSK_TIMES_TEN) == []
+
+
+def test_against_a_large_registry_the_same_person_typed_again_is_still_offered(
+    world: World,
+) -> None:
+    nikitin = one(register_people(world, NIKITIN))
+    typed = MemberData(given_name="Aleksandr", family_name="Nikitin", patronymic="Simonovich",
+                       birth_year=2001, birth_month=8, birth_day=22)  # fmt: skip
+    (found,) = _desk_check(typed, world, registry=KURSK_TIMES_TEN)
+    assert found.person.person_id == nikitin.pk and found.probability > 0.99
+
+
+def test_the_desk_counts_the_registry_of_its_own_operation(world: World) -> None:
+    from refuge.operations.models import Operation
+
+    before = Person.objects.filter(household__operation=world.operation).count()
+    register_people(world, NIKITIN, TATIANA)
+    other = Operation.objects.create(
+        slug="other", name="Other", affected_region=world.operation.affected_region,
+        started_at=world.operation.started_at,
+    )  # fmt: skip
+    assert registry_size(world.operation) == before + 2
+    assert registry_size(other) == 0
