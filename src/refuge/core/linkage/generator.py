@@ -522,11 +522,21 @@ def registration(
     )
 
 
-def generate(records: int, seed: int = 2024, duplicate_rate: float = 0.45) -> LabelledData:
-    """About `records` registrations of a synthetic evacuated population, labelled."""
+SOURCES: tuple[Source, ...] = ("reception", "volunteer_list", "shelter")
+
+
+def generate(
+    records: int,
+    seed: int = 2024,
+    duplicate_rate: float = 0.45,
+    sources: tuple[Source, ...] = SOURCES,
+) -> LabelledData:
+    """About `records` registrations of a synthetic evacuated population, labelled.
+
+    Each registration is typed as one of `sources` would type it, chosen at random.
+    """
     rng = random.Random(seed)
     population = _Population(rng)
-    sources: tuple[Source, ...] = ("reception", "volunteer_list", "shelter")
     data = LabelledData(hard_negatives=population.hard_negatives)
     while len(data.records) < records:
         start = len(population.people)
