@@ -35,6 +35,14 @@ class MovementQuerySet(models.QuerySet):
         return self.exclude(kind=Movement.Kind.VOIDED).exclude(pk__in=voided)
 
 
+def _optional(to: object, related_name: str = "+") -> models.ForeignKey:
+    """A reference an event may leave empty, with no index of its own (see Meta.indexes)."""
+    return models.ForeignKey(
+        to, on_delete=models.PROTECT, null=True, blank=True, related_name=related_name,
+        db_index=False,
+    )  # fmt: skip
+
+
 class Movement(models.Model):
     class Kind(models.TextChoices):
         LEFT_HOME = "left_home", _("left home")
@@ -66,66 +74,17 @@ class Movement(models.Model):
     )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
-    settlement = models.ForeignKey(
-        Settlement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    settlement = _optional(Settlement)
     # The origin district, copied from the settlement so the report groups without joins.
-    district = models.ForeignKey(
-        District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    reception_point = models.ForeignKey(
-        ReceptionPoint,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    shelter = models.ForeignKey(
-        Shelter,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="movements",
-        db_index=False,
-    )
+    district = _optional(District)
+    reception_point = _optional(ReceptionPoint)
+    shelter = _optional(Shelter, related_name="movements")
     destination = models.CharField(max_length=14, blank=True)
-    destination_region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    corrects = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="corrections",
-        db_index=False,
-    )
+    destination_region = _optional(Region)
+    corrects = _optional("self", related_name="corrections")
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    recorded_by = _optional(settings.AUTH_USER_MODEL)
 
     objects = MovementQuerySet.as_manager()
 
