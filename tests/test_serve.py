@@ -45,6 +45,10 @@ def _get(port: int, path: str) -> tuple[int, dict[str, str]]:
         conn.close()
 
 
+def _children(pid: int) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+
+
 @pytest.mark.slow
 def test_the_server_answers_from_two_worker_processes(tmp_path: Path) -> None:
     db = loaded(tmp_path)
@@ -69,9 +73,10 @@ def test_the_server_answers_from_two_worker_processes(tmp_path: Path) -> None:
                 time.sleep(0.3)
         assert status == 200
         assert "script-src 'self'" in headers["Content-Security-Policy"]
-        workers = subprocess.run(
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
-        ).stdout.split()
+        # One worker may answer before the master has forked the other: wait for it.
+        deadline = time.monotonic() + 30
+        while len(workers := _children(server.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(workers) == 2
     finally:
         os.killpg(server.pid, signal.SIGTERM)
