@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Window
 
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
@@ -106,9 +106,11 @@ def _registered(row: tuple) -> Registered:  # type: ignore[type-arg]
 
 
 def load(person_ids: Iterable[int]) -> list[Registered]:
-    return [
-        _registered(r) for r in Person.objects.filter(pk__in=list(person_ids)).values_list(*_FIELDS)
-    ]
+    return _loaded(Person.objects.filter(pk__in=list(person_ids)))
+
+
+def _loaded(persons: QuerySet[Person]) -> list[Registered]:
+    return [_registered(r) for r in persons.values_list(*_FIELDS)]
 
 
 def hashed_keys(records: Sequence[PersonRecord] | FeatureTable) -> list[list[int]]:
@@ -152,12 +154,7 @@ def index_persons(person_ids: Sequence[int]) -> None:
 
 def index_household(household_id: int) -> list[int]:
     """Write the blocking keys of a household's members; returns their ids in pk order."""
-    people = [
-        _registered(r)
-        for r in Person.objects.filter(household_id=household_id)
-        .order_by("pk")
-        .values_list(*_FIELDS)
-    ]
+    people = _loaded(Person.objects.filter(household_id=household_id).order_by("pk"))
     _insert_keys(people)
     return [p.person_id for p in people]
 
