@@ -251,9 +251,7 @@ class Client:
 
 
 def hidden_value(page: str, name: str) -> str:
-    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0)) if tag else None
-    return html.unescape(value.group(1)) if value else ""
+    return hidden_fields(page).get(name, "")
 
 
 def hidden_fields(page: str) -> dict[str, str]:

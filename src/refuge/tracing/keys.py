@@ -138,18 +138,13 @@ def _unindexed(limit: int) -> list[int]:
 def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
     """Index persons registered since the last check; returns how many were indexed.
 
-    The desk indexes its own registrations as it saves them (`index_persons`), so this
-    finds only persons written by other paths (a bulk load, an import).
+    The desk indexes its own registrations as it saves them (`index_household`), so
+    this finds only persons written by other paths (a bulk load, an import).
     """
     ids = _unindexed(limit)
     if ids:
-        index_persons(ids)
+        _insert_keys(load(ids))
     return len(ids)
-
-
-def index_persons(person_ids: Sequence[int]) -> None:
-    """Write the blocking keys of these persons (in the caller's transaction)."""
-    _insert_keys(load(person_ids))
 
 
 def index_household(household_id: int) -> list[int]:
