@@ -73,6 +73,9 @@ class ScratchDatabase:
 def loaded(tmp: Path, *load_args: str) -> ScratchDatabase:
     db = ScratchDatabase(tmp)
     db.refuge("migrate", "--verbosity", "0")
+    subprocess.run(
+        [sys.executable, "-m", "tests.ids"], env=db.env, check=True, cwd=Path(__file__).parents[1]
+    )
     if load_args:
         db.refuge("scenario", "load", "kursk-2024", *load_args)
     return db

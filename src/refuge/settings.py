@@ -140,7 +140,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Moscow"
-USE_THOUSAND_SEPARATOR = True
+# Ids, years and form values are drawn as plain digits: a household number rendered
+# "1,000,047" into a hidden field came back as something no view could read. Figures
+# meant for reading are grouped explicitly with humanize's `intcomma`.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -33,6 +33,13 @@ class MemberData:
     birth_day: int | None = None
     needs: frozenset[str] = frozenset()
     consents_to_be_found: bool = False
+    document_type: str = ""
+    document_number: str = ""
+
+
+def document_key(number: str) -> str:
+    """The number's letters and digits, upper-cased: how search and linkage compare it."""
+    return "".join(ch for ch in number.upper() if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,9 @@ def _person(household: Household, m: MemberData) -> Person:
         unaccompanied_minor="unaccompanied_minor" in m.needs,
         elderly_alone="elderly_alone" in m.needs,
         consents_to_be_found=m.consents_to_be_found,
+        document_type=m.document_type if m.document_number.strip() else "",
+        document_number=m.document_number.strip(),
+        document_key=document_key(m.document_number),
     )
 
 
@@ -188,3 +198,5 @@ def _check(r: Registration) -> None:
     for m in r.members:
         if unknown := m.needs - set(NEEDS):
             raise InvalidRegistration(f"unknown needs {sorted(unknown)}")
+        if m.document_type and m.document_type not in Person.Document.values:
+            raise InvalidRegistration(f"unknown document type {m.document_type!r}")

@@ -65,6 +65,15 @@ class Person(models.Model):
         FEMALE = "F"
         MALE = "M"
 
+    class Document(models.TextChoices):
+        """Identity documents evacuees carry; the number is what tracing and search use."""
+
+        PASSPORT = "passport"
+        INTERNATIONAL_PASSPORT = "intl_passport"
+        BIRTH_CERTIFICATE = "birth_cert"
+        ID_CARD = "id_card"
+        OTHER = "other"
+
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     given_name = models.CharField(max_length=100)
     patronymic = models.CharField(max_length=100, blank=True)
@@ -79,6 +88,12 @@ class Person(models.Model):
     unaccompanied_minor = models.BooleanField(default=False)
     elderly_alone = models.BooleanField(default=False)
     consents_to_be_found = models.BooleanField(default=False)
+    # Optional: the desk asks for it when the person has one. The number is kept as typed
+    # (`document_number`) and, for search, as its letters and digits upper-cased
+    # (`document_key`), so "46 04 123456" and "4604123456" are one document.
+    document_type = models.CharField(max_length=16, choices=Document.choices, blank=True)
+    document_number = models.CharField(max_length=40, blank=True)
+    document_key = models.CharField(max_length=40, blank=True, db_index=True)
     # When this record last changed: PFIF's entry_date, so partners can sync
     # incrementally by asking for everything changed since their last copy.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

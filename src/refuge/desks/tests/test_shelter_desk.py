@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from tests.pages import form_to
 
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import World
@@ -29,6 +30,22 @@ def test_expected_arrivals_are_checked_in_and_out(world: World) -> None:
     out = Movement.objects.filter(household=h, kind=Movement.Kind.CHECKED_OUT)
     assert set(out.values_list("destination", flat=True)) == {"relatives"}
     assert AuditEvent.objects.filter(action="change", object_type="household").count() == 2
+
+
+def test_check_in_and_out_post_the_household_number_the_page_drew(world: World) -> None:
+    """Ids run past a million (tests/ids.py): the number in the form must come back whole."""
+    client = _manager(world)
+    s, h = world.shelter_a, world.household_a
+    assert h.pk >= 1_000_000
+    page = client.get(f"/desk/shelters/{s.pk}/").content
+    [check_in] = form_to(page, "/check-in/")
+    assert check_in.value("household") == str(h.pk)
+    assert client.post(check_in.action, check_in.data()).status_code == 302
+    page = client.get(f"/desk/shelters/{s.pk}/").content
+    [check_out] = form_to(page, "/check-out/")
+    assert client.post(check_out.action, check_out.data(to="relatives")).status_code == 302
+    s.refresh_from_db()
+    assert (s.occupancy, s.reserved) == (0, 0)
 
 
 def test_a_second_check_in_of_the_same_household_is_refused(world: World) -> None:
