@@ -25,7 +25,7 @@ def auditor(world: World) -> Client:
         "until=0001-01-01",
         "since=10000-01-01",
         "since=2026-02-30",
-        "since=%00",
+        "since=--",
         "until=abc",
         "action=%3Cscript%3E",
         "username=" + "я" * 400,
