@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "refuge.web.middleware.NoStoreMiddleware",  # before the limits: refusals are not stored
     "refuge.web.middleware.RequestLimitsMiddleware",
-    "refuge.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "refuge.web.middleware.ContentSecurityPolicyMiddleware",
 ]

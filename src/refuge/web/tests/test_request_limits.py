@@ -23,6 +23,7 @@ def _refused(response, status: int, text: str) -> None:  # type: ignore[no-untyp
     page = response.content.decode()
     assert response.status_code == status, page[:300]
     assert 'id="refused"' in page and text in page
+    assert response["Cache-Control"] == "no-store, private"
     assert Enquiry.objects.count() == 0
 
 
