@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from refuge.limits.models import Counter
@@ -44,6 +45,11 @@ class Limit:
 def take(limit: Limit, subject: str) -> bool:
     """Count one attempt; True while the subject is within the limit."""
     return _store().hit(_key(limit, subject), limit.window) <= limit.most
+
+
+def give_back(limit: Limit, subject: str) -> None:
+    """Uncount one attempt that turned out legitimate (a successful sign-in)."""
+    _store().give_back(_key(limit, subject))
 
 
 def forget(limit: Limit, subject: str) -> None:
@@ -84,8 +90,14 @@ class DatabaseStore:
             Counter.objects.filter(expires_at__lt=timezone.now()).delete()
         return int(hits)
 
+    def give_back(self, key: str) -> None:
+        Counter.objects.filter(key=key, hits__gt=0).update(hits=F("hits") - 1)
+
     def forget(self, key: str) -> None:
         Counter.objects.filter(key=key).delete()
+
+
+_GIVE_BACK = "if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then return redis.call('DECR', KEYS[1]) end return 0"
 
 
 class RedisStore:
@@ -102,6 +114,11 @@ class RedisStore:
         pipe.incr(f"refuge:{key}")  # INCR keeps the time to live
         _, hits = pipe.execute()
         return int(hits)
+
+    def give_back(self, key: str) -> None:
+        # Only an open window is decremented: DECR on an expired key would create one
+        # without a time to live.
+        self.client.eval(_GIVE_BACK, 1, f"refuge:{key}")
 
     def forget(self, key: str) -> None:
         self.client.delete(f"refuge:{key}")

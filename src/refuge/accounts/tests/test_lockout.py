@@ -59,3 +59,9 @@ def test_a_forged_header_from_outside_is_not_believed(world: World) -> None:
         assert _login("manager", "wrong!", REMOTE_ADDR="203.0.113.7", **forged) == "refused"
     forged = {"HTTP_X_FORWARDED_FOR": "10.9.9.99"}
     assert _login("manager", PASSWORD, REMOTE_ADDR="203.0.113.7", **forged) == "locked"
+
+
+def test_a_shift_signing_in_from_one_address_is_not_locked_out(world: World) -> None:
+    """Successful sign-ins give their attempt back: only guessing fills the count."""
+    for _ in range(55):  # past the fifty of one address and the twenty of one account
+        assert _login("manager", PASSWORD, REMOTE_ADDR="203.0.113.50") == "signed in"

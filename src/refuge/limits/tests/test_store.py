@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from refuge.limits.models import Counter
-from refuge.limits.store import Limit, forget, take
+from refuge.limits.store import Limit, forget, give_back, take
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -71,3 +71,18 @@ def test_a_window_opens_with_the_first_attempt_and_the_count_restarts_after_it(
     assert take(limit, "203.0.113.7") and not take(limit, "203.0.113.7")
     time.sleep(1.2)
     assert take(limit, "203.0.113.7") and not take(limit, "203.0.113.7")
+
+
+def test_an_attempt_given_back_is_not_counted(store: str) -> None:
+    limit = Limit("test-give-back", 2, timedelta(minutes=15))
+    for _ in range(5):  # five colleagues sign in from one reception point's address
+        assert take(limit, "203.0.113.7")
+        give_back(limit, "203.0.113.7")
+    assert take(limit, "203.0.113.7") and take(limit, "203.0.113.7")
+    assert not take(limit, "203.0.113.7")
+
+
+def test_giving_back_with_no_window_open_counts_nothing(store: str) -> None:
+    limit = Limit("test-give-back-none", 1, timedelta(minutes=15))
+    give_back(limit, "203.0.113.8")
+    assert take(limit, "203.0.113.8") and not take(limit, "203.0.113.8")
