@@ -8,10 +8,15 @@ REFUGE_SECRET_KEY overrides the generated key.
 REFUGE_DEBUG      "1" for development only.
 REFUGE_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost).
 REFUGE_HTTPS      "1" when served behind HTTPS: secure cookies and HSTS.
+REFUGE_TRUSTED_PROXIES  comma-separated addresses or networks of our own reverse proxies
+                  (e.g. 127.0.0.1,10.0.0.0/24); X-Forwarded-For is believed only from these
+                  (docs/SECURITY.md). Unset: REMOTE_ADDR is the client.
+REFUGE_REDIS_URL  redis://host:port/db for the rate-limit counters; unset: the database.
 """
 
 import os
 import secrets
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +46,12 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_flag("REFUGE_DEBUG")
 ALLOWED_HOSTS = os.environ.get("REFUGE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 HTTPS = _env_flag("REFUGE_HTTPS")
+TRUSTED_PROXIES = [
+    ip_network(p.strip(), strict=False)
+    for p in os.environ.get("REFUGE_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+REDIS_URL = os.environ.get("REFUGE_REDIS_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -63,6 +74,7 @@ INSTALLED_APPS = [
     "refuge.accounts",
     "refuge.audit",
     "refuge.desks",
+    "refuge.limits",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "refuge.web.middleware.NoStoreMiddleware",  # before the limits: refusals are not stored
+    "refuge.web.middleware.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "refuge.web.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -165,6 +179,15 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Limits on what a request may carry (docs/SECURITY.md, "Limits on input"). The largest
+# form Refuge draws, a household of thirty at the registration desk, posts about 20 KB
+# in some 700 fields. Refuge takes no files.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024  # refused from Content-Length before reading: 413
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # form fields, read into memory: 413 beyond
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # fields in one request, query string included: 400
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # a file part is refused anyway (400), never kept
+FIELD_MAX_CHARS = 5000  # one field's value, before any form sees it: 400
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from refuge.accounts.lockout import do_clear_failures, do_record_failure, is_locked
+from refuge.accounts.lockout import do_clear_attempts, do_take_attempt
 from refuge.accounts.scope import Actor, client_ip
 from refuge.audit.actions import do_record
 
@@ -16,7 +16,7 @@ class LoginForm(AuthenticationForm):
     def clean(self):  # type: ignore[no-untyped-def]
         username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request) if self.request else None
-        if is_locked(username, ip):
+        if not do_take_attempt(username=username, ip=ip):
             do_record(
                 actor=Actor(user=None, membership=None, ip=ip),
                 action="login_failed",
@@ -27,7 +27,6 @@ class LoginForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            do_record_failure(username=username, ip=ip)
             do_record(
                 actor=Actor(user=None, membership=None, ip=ip),
                 action="login_failed",
@@ -35,5 +34,5 @@ class LoginForm(AuthenticationForm):
                 summary="wrong username or password",
             )
             raise
-        do_clear_failures(username=username, ip=ip)
+        do_clear_attempts(username=username, ip=ip)
         return cleaned

@@ -54,14 +54,3 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     language = models.CharField(max_length=8, blank=True)
-
-
-class LoginFailure(models.Model):
-    """One failed login; enough of them from one address for one username lock it out."""
-
-    username = models.CharField(max_length=150)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "ip", "at"])]

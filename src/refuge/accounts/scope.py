@@ -14,6 +14,7 @@ from refuge.accounts.models import Membership, Role
 from refuge.movements.models import Movement
 from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
+from refuge.web.client import client_address
 
 
 class OutOfScope(Http404):
@@ -43,8 +44,8 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a proxy header can be forged by the client.
-    return request.META.get("REMOTE_ADDR") or None
+    # X-Forwarded-For only from our own proxies: the client can forge it (web/client.py).
+    return client_address(request)
 
 
 def actor_for(request: HttpRequest) -> Actor:

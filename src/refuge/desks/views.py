@@ -117,8 +117,11 @@ def _register_household(request, actor, form, members) -> HttpResponse:  # type:
 
 def _with_rows(request: HttpRequest, members: MemberFormSet, extra: int) -> MemberFormSet:
     data = request.POST.copy()
-    total = int(data.get("m-TOTAL_FORMS", MEMBER_ROWS) or MEMBER_ROWS)
-    data["m-TOTAL_FORMS"] = str(min(total + extra, 30))
+    try:
+        total = int(data.get("m-TOTAL_FORMS", MEMBER_ROWS) or MEMBER_ROWS)
+    except ValueError:  # a tampered count (tests/test_hostile_input.py): the rows drawn
+        total = MEMBER_ROWS
+    data["m-TOTAL_FORMS"] = str(max(0, min(total + extra, 30)))
     return MemberFormSet(data, prefix="m")
 
 

@@ -6,6 +6,7 @@ same person as another; undoing it stamps the row and reopens the pair.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +24,8 @@ from refuge.core.linkage.engine import (
     ScoredPair,
 )
 from refuge.core.linkage.records import BirthDate, PersonRecord
+from refuge.limits.references import do_give_reference
+from refuge.limits.store import Limit, take
 from refuge.operations.models import Operation
 from refuge.registry.models import Person
 from refuge.tracing import keys
@@ -30,8 +33,9 @@ from refuge.tracing.models import DuplicateCandidate, Enquiry, Merge
 
 A = AuditEvent.Action
 PUBLIC_SEARCH = "public_search"
-SEARCHES_PER_WINDOW = 10
 SEARCH_WINDOW = timedelta(minutes=10)
+SEARCHES_PER_ADDRESS = Limit("search-address", 10, SEARCH_WINDOW)
+SEARCHES_PER_ACCOUNT = Limit("search-account", 10, SEARCH_WINDOW)
 PUBLIC_MIN_PROBABILITY = 0.5  # the review threshold of docs/LINKAGE.md
 MOST_CANDIDATES = 5  # more than this above the threshold: the query is too vague
 
@@ -129,6 +133,7 @@ class TracingQuery:
     settlement: str = ""
 
     def record(self) -> PersonRecord:
+        """Everything typed, the home town included: what a tracing officer compares."""
         return PersonRecord(
             record_id="enquiry",
             given_name=self.given_name.strip(),
@@ -137,6 +142,21 @@ class TracingQuery:
             birth_date=BirthDate(self.birth_year) if self.birth_year else None,
             settlement=self.settlement.strip(),
         )
+
+    def identity(self) -> PersonRecord:
+        """What the public answer is decided on: the names and the year of birth.
+
+        The home town is left out. With it, a right guess raised the match above the
+        threshold and a wrong one sank it, so the page told anyone who knew a name where
+        the person came from. The town still reaches the tracing officer on the enquiry.
+        """
+        return dataclasses.replace(self.record(), settlement="")
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    answer: str  # a SearchAnswer
+    reference: str = ""  # the enquiry's reference number, when one was recorded
 
 
 class SearchAnswer:
@@ -153,18 +173,19 @@ def do_public_search(
     enquirer_name: str,
     enquirer_contact: str,
     message: str = "",
-) -> str:
-    """Answer a relative's search and record their enquiry; returns a `SearchAnswer`.
+) -> PublicAnswer:
+    """Answer a relative's search and record their enquiry under a reference number.
 
-    The answer never says where a person is or how to reach them, and a match who did
-    not consent to be found is answered exactly like nobody at all. The audit entry
-    holds the outcome, never the name searched for.
+    The answer never says where a person is or how to reach them, a match who did not
+    consent to be found is answered exactly like nobody at all, and only the names and
+    year of birth decide it (`TracingQuery.identity`). The audit entry holds the outcome,
+    never the name searched for.
     """
-    if _searches_from(actor.ip) >= SEARCHES_PER_WINDOW:
+    if not _within_limits(actor):
         do_record(actor=actor, action=A.DENIED, object_type=PUBLIC_SEARCH, summary="rate limited")
-        return SearchAnswer.RATE_LIMITED
+        return PublicAnswer(SearchAnswer.RATE_LIMITED)
     (matches,) = keys.check(
-        [query.record()],
+        [query.identity()],
         operation_id=None,
         limit=MOST_CANDIDATES + 1,
         min_probability=PUBLIC_MIN_PROBABILITY,
@@ -173,7 +194,7 @@ def do_public_search(
     with transaction.atomic():
         if len(matches) > MOST_CANDIDATES:
             do_record(actor=actor, action=A.SEARCH, object_type=PUBLIC_SEARCH, summary="too vague")
-            return SearchAnswer.TOO_VAGUE
+            return PublicAnswer(SearchAnswer.TOO_VAGUE)
         consented = set(
             Person.objects.filter(
                 pk__in=[m.person.person_id for m in matches], consents_to_be_found=True
@@ -193,6 +214,7 @@ def do_public_search(
             told_found=bool(consented),
         )
         answer = SearchAnswer.FOUND_SAFE if consented else SearchAnswer.RECORDED
+        reference = do_give_reference(enquiry_id=enquiry.pk)
         do_record(
             actor=actor,
             action=A.SEARCH,
@@ -200,14 +222,19 @@ def do_public_search(
             object_id=enquiry.pk,
             summary=f"enquiry recorded, {len(matches)} candidates, answered {answer}",
         )
-    return answer
+    return PublicAnswer(answer, reference)
 
 
-def _searches_from(ip: str | None) -> int:
-    since = timezone.now() - SEARCH_WINDOW
-    return AuditEvent.objects.filter(
-        action=A.SEARCH, object_type=PUBLIC_SEARCH, ip=ip, at__gte=since
-    ).count()
+def _within_limits(actor: Actor) -> bool:
+    """Ten searches per ten minutes per client address, and per account when signed in.
+
+    Counted atomically before the search (limits/store.py): counting audit rows and then
+    writing one let eleven of sixteen parallel searches through a limit of ten.
+    """
+    within = take(SEARCHES_PER_ADDRESS, actor.ip or "unknown")
+    if _user(actor) is not None:
+        within = take(SEARCHES_PER_ACCOUNT, str(actor.user.pk)) and within
+    return within
 
 
 def _latest_operation() -> int | None:

@@ -45,3 +45,7 @@ class PublicSearchForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(label=_("Reference number"), max_length=20)

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
+from refuge.limits.references import enquiry_id_for
 from refuge.tracing import actions, selectors
-from refuge.tracing.forms import DecideForm, PublicSearchForm, ResolveForm
+from refuge.tracing.forms import DecideForm, PublicSearchForm, ReferenceForm, ResolveForm
 
 OFFICERS = (Role.TRACING_OFFICER, Role.NATIONAL_COORDINATOR)
 
@@ -80,7 +81,21 @@ def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*OFFICERS)
 def enquiries(request: HttpRequest) -> HttpResponse:
     found = selectors.open_enquiries(request.actor)  # type: ignore[attr-defined]
-    return render(request, "tracing/enquiries.html", {"enquiries": found})
+    context = {"enquiries": found, "reference_form": ReferenceForm()}
+    return render(request, "tracing/enquiries.html", context)
+
+
+@role_required(*OFFICERS)
+@require_POST
+def enquiry_by_reference(request: HttpRequest) -> HttpResponse:
+    """A relative calls with the reference number the find page gave them."""
+    form = ReferenceForm(request.POST)
+    enquiry_id = enquiry_id_for(form.cleaned_data["reference"]) if form.is_valid() else None
+    if enquiry_id is None:
+        messages.error(request, _("No enquiry has this reference number."))
+        return redirect("tracing_enquiries")
+    selectors.enquiry_for(request.actor, enquiry_id)  # type: ignore[attr-defined]
+    return redirect("tracing_enquiry", pk=enquiry_id)
 
 
 @role_required(*OFFICERS)
@@ -119,12 +134,12 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def find(request: HttpRequest) -> HttpResponse:
     """The public page: no sign-in; POST only, so nothing typed lands in a URL or a log."""
     form = PublicSearchForm(request.POST or None)
-    answer = None
+    answer = reference = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            answer = actions.do_public_search(
+            outcome = actions.do_public_search(
                 actor=actor_for(request),
                 query=actions.TracingQuery(
                     family_name=d["family_name"],
@@ -137,10 +152,12 @@ def find(request: HttpRequest) -> HttpResponse:
                 enquirer_contact=d["enquirer_contact"],
                 message=d["message"],
             )
+            answer, reference = outcome.answer, outcome.reference
             if answer == actions.SearchAnswer.RATE_LIMITED:
                 status = 429
             elif answer != actions.SearchAnswer.TOO_VAGUE:
                 form = PublicSearchForm()  # recorded: the next search starts empty
         else:
             status = 422
-    return render(request, "tracing/find.html", {"form": form, "answer": answer}, status=status)
+    context = {"form": form, "answer": answer, "reference": reference}
+    return render(request, "tracing/find.html", context, status=status)

@@ -27,6 +27,8 @@ def _search(client: Client, **fields: str):  # type: ignore[no-untyped-def]
 
 
 def _without_token(html: str) -> str:
+    """The page less what differs between any two requests: the CSRF token, the reference."""
+    html = re.sub(r'id="reference">[^<]+<', "", html)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
