@@ -116,25 +116,6 @@ def _shelters(operation: Operation, events, as_of: datetime) -> tuple[ShelterSta
     )
 
 
-def default_as_of(operation: Operation, now: datetime) -> datetime:
-    """The morning report's moment: now, or for an operation whose departures ended more
-    than a day ago, the 08:00 after the last departure."""
-    from zoneinfo import ZoneInfo
-
-    from django.db.models import Max
-
-    last = Movement.objects.filter(operation=operation, kind=Movement.Kind.LEFT_HOME).aggregate(
-        last=Max("at")
-    )["last"]
-    if last is None or now - last < timedelta(hours=24):
-        return now
-    local = last.astimezone(ZoneInfo(operation.timezone))
-    morning = local.replace(hour=8, minute=0, second=0, microsecond=0)
-    if morning < local:
-        morning += timedelta(days=1)
-    return min(now, morning)
-
-
 def daily_departures(operation: Operation, as_of: datetime) -> list[tuple[datetime, int]]:
     """Persons who left home on each day (operation's local calendar) up to as_of."""
     from zoneinfo import ZoneInfo
