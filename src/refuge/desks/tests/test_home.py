@@ -1,0 +1,103 @@
+"""Each role lands on its own work, within its scope (desks.landing)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.test import Client
+
+from refuge.desks.tests.world import MSK, World, register
+from refuge.shelters.actions import do_assign, do_change_status
+from refuge.tracing.models import DuplicateCandidate, Enquiry
+
+
+def _home(world: World, username: str, lang: str = "en") -> str:
+    client = Client(headers={"accept-language": lang})
+    client.force_login(world.users[username])
+    response = client.get("/desk/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _row(page: str, first_cell: str) -> list[str]:
+    """The cells of the table row whose first cell links to `first_cell`."""
+    row = re.search(rf">{re.escape(first_cell)}</a></th>(.*?)</tr>", page, re.S)
+    assert row, first_cell
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[1])]
+
+
+def test_the_registrar_lands_on_todays_registrations_at_their_point(world: World) -> None:
+    eight = register(world.operation, world.point_a, "Коваленко", size=8)
+    page = _home(world, "registrar_a")
+    assert 'href="/desk/register/"' in page
+    assert str(eight.pk) in page and str(world.household_a.pk) in page
+    assert str(world.household_b.pk) not in page  # registered at point B
+    assert re.search(r'id="today-households">2<', page)
+    assert re.search(r'id="today-people">10<', page)
+    assert _row(page, str(eight.pk))[1:] == ["8", "Shelter"]
+    assert "Коваленко" not in page  # numbers only: names are behind the audited page
+
+
+def test_the_shelter_manager_lands_on_arrivals_residents_and_free_places(world: World) -> None:
+    page = _home(world, "manager")
+    expected, residents, free, status = _row(page, "Shelter A")
+    assert (expected, residents, free, status) == ("2", "0", "38 / 40", "Open")
+    assert "Shelter B" not in page
+    ru = _home(world, "manager", "ru")
+    assert "Ожидаемые прибытия" in ru and "<td>Открыт</td>" in ru
+
+
+def test_coordinators_land_on_the_report_and_the_shelters_about_to_fill(world: World) -> None:
+    now = datetime.now(MSK)
+    # 2 reserved of 2 places: full up; Shelter B keeps 38 of 40 free.
+    do_change_status(shelter=world.shelter_a, status="open", at=now, capacity=2)
+    national = _home(world, "national")
+    assert 'href="/"' in national and "Open the full report" in national
+    assert _row(national, "Shelter A")[1:] == ["0", "2", "0 / 2"]
+    assert "Shelter B" not in national
+    do_change_status(shelter=world.shelter_b, status="open", at=now, capacity=2)
+    assert "Shelter B" in _home(world, "national")
+    regional = _home(world, "regional")  # Kursk oblast only
+    assert "Shelter A" in regional and "Shelter B" not in regional
+
+
+def test_a_shelter_at_89_percent_is_not_yet_about_to_fill(world: World) -> None:
+    now = datetime.now(MSK)
+    for family in ("Сидоренко", "Бойко", "Мельник"):  # 2 + 3 × 2 = 8 reserved of 9 places
+        h = register(world.operation, world.point_a, family)
+        do_assign(household=h, shelter=world.shelter_a, at=now)
+    do_change_status(shelter=world.shelter_a, status="open", at=now, capacity=9)
+    assert "Shelter A" not in _home(world, "national")  # 8/9 = 88.9 %
+    do_change_status(shelter=world.shelter_a, status="open", at=now, capacity=8)
+    assert "Shelter A" in _home(world, "national")
+
+
+def test_the_tracing_officer_lands_on_the_review_queue_and_open_enquiries(world: World) -> None:
+    a, b = world.household_a.members.all()[:2]
+    DuplicateCandidate.objects.create(operation=world.operation, left=a, right=b, probability=0.97)
+    for given in ("Ольга", "Пётр"):
+        Enquiry.objects.create(
+            operation=world.operation,
+            enquirer_name="Марина",
+            enquirer_contact="+7 900 000-00-00",
+            family_name="Иванова",
+            given_name=given,
+        )
+    Enquiry.objects.create(
+        operation=world.operation,
+        enquirer_name="Марина",
+        enquirer_contact="+7 900 000-00-00",
+        family_name="Иванова",
+        given_name="Анна",
+        status=Enquiry.Status.RESOLVED,
+        resolved_at=datetime.now(MSK) - timedelta(hours=1),
+    )
+    page = _home(world, "tracing")
+    assert "1 possible duplicate to review" in page
+    assert "2 open enquiries" in page
+    assert "Ольга" not in page and "Марина" not in page
+
+
+def test_the_auditor_lands_on_the_audit_trail(world: World) -> None:
+    assert 'href="/audit/"' in _home(world, "auditor")
