@@ -9,8 +9,8 @@ from dataclasses import dataclass
 # and the chart never gets so wide that its text shrinks below reading size.
 WIDTH = 480
 ROW = 26
-LABEL = 52  # room for "dd.mm" left of the bars
-VALUE_ROOM = 64  # room right of the longest bar for its value ("25,130")
+LABEL = 62  # room for "dd.mm" left of the bars, at the larger phone text too
+VALUE_ROOM = 80  # room right of the longest bar for its value ("25,130"), ditto
 
 
 @dataclass(frozen=True)
