@@ -58,6 +58,8 @@ def test_coordinators_land_on_the_report_and_the_shelters_about_to_fill(world: W
     assert "Shelter B" not in national
     do_change_status(shelter=world.shelter_b, status="open", at=now, capacity=2)
     assert "Shelter B" in _home(world, "national")
+    ru = _home(world, "national", "ru")
+    assert "ПВР на грани заполнения (занято или забронировано 90 % мест и более)" in ru
     regional = _home(world, "regional")  # Kursk oblast only
     assert "Shelter A" in regional and "Shelter B" not in regional
 
