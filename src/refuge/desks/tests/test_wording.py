@@ -38,3 +38,16 @@ def test_check_out_is_never_worded_as_an_eviction(world: World) -> None:
     ru, uk = _shelter_page(world, "ru"), _shelter_page(world, "uk")
     assert "Выписать" in ru and "Виписати" in uk
     assert "высел" not in ru.lower() and "висел" not in uk.lower()
+
+
+def test_shelter_features_and_audit_actions_are_in_the_readers_language(world: World) -> None:
+    client = Client(headers={"accept-language": "ru"})
+    client.force_login(world.users["national"])
+    listing = client.get("/desk/shelters/").content.decode()
+    assert '<span class="feature">Доступ для колясок</span>' in listing
+    assert "<td>wheelchair" not in listing
+    client.get(f"/desk/households/{world.household_a.pk}/")
+    auditor = Client(headers={"accept-language": "ru"})
+    auditor.force_login(world.users["auditor"])
+    trail = auditor.get("/audit/").content.decode()
+    assert "<td>просмотр семьи</td>" in trail and "<td>view_household" not in trail
