@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from refuge.reports import charts
 from refuge.reports.forms import as_of_form
@@ -18,8 +19,10 @@ def situation(request: HttpRequest) -> HttpResponse:
     """The operation's situation report: aggregate figures only, no personal data."""
     try:
         operation = operation_named(None)
-    except UnknownOperation as e:
-        return render(request, "reports/empty.html", {"message": str(e)}, status=200)
+    except UnknownOperation:
+        # The exception speaks to the operator at the command line; the page to anyone.
+        message = _("The report appears here once an operation is loaded.")
+        return render(request, "reports/empty.html", {"message": message}, status=200)
     # Times typed and shown are the operation's local time, as in the printed report.
     with timezone.override(operation.timezone):
         form, as_of = as_of_form(request.GET, default=timezone.now())

@@ -64,3 +64,9 @@ def test_the_chart_writes_each_days_value_on_its_bar(operation, register):
     days = re.findall(r'<text class="day"[^>]*>([^<]+)</text>', chart)
     assert values == ["8", "1,200"]
     assert days == ["10.08", "11.08"]
+
+
+def test_before_any_operation_the_page_says_so_in_the_readers_language(db):
+    page = Client(headers={"accept-language": "uk"}).get("/").content.decode()
+    assert "Зведення з’явиться тут, щойно буде завантажено операцію." in page
+    assert "refuge scenario load" not in page
