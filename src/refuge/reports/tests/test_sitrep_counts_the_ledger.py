@@ -104,3 +104,18 @@ def test_the_destinations_add_up_to_the_relocated_and_name_the_rest(operation, r
     assert dest["shelters"] + dest["relatives_or_own"] + dest["not_yet_registered"] == total == 14
     assert figures(operation, day=19, hour=10)["destinations"]["not_yet_registered"] == 0
     assert figures(operation, day=19, hour=10)["destinations"]["relatives_or_own"] == 6
+
+
+def test_the_text_report_names_who_is_not_registered_yet(operation, register):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    register(5, day=18, destination="shelter")
+    register(3, day=19, hour=7)
+    out = StringIO()
+    call_command("sitrep", "--as-of", "2024-08-19T08:00+03:00", "--lang", "ru", stdout=out)
+    assert "Ещё 3 чел. покинули дома, но пока не зарегистрированы." in out.getvalue()
+    out = StringIO()
+    call_command("sitrep", "--as-of", "2024-08-19T10:00+03:00", stdout=out)
+    assert "not registered yet" not in out.getvalue()
