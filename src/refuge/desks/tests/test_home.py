@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.test import Client
 
 from refuge.desks.tests.world import MSK, World, register
+from refuge.geo.models import Settlement
+from refuge.registry.actions import MemberData, Registration, do_register_households
+from refuge.registry.models import Household
 from refuge.shelters.actions import do_assign, do_change_status
 from refuge.tracing.models import DuplicateCandidate, Enquiry
 
@@ -27,15 +31,45 @@ def _row(page: str, first_cell: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[1])]
 
 
+def _registered_at(world: World, size: int, at: datetime, point=None) -> Household:  # type: ignore[no-untyped-def]
+    """A household of `size` registered at `at` (at point A unless told otherwise)."""
+    (household,) = do_register_households(
+        operation=world.operation,
+        registrations=[
+            Registration(
+                reception_point=point or world.point_a,
+                origin=Settlement.objects.order_by("pk").first(),
+                left_at=at - timedelta(minutes=40),
+                mode="own",
+                registered_at=at,
+                destination="relatives" if size == 1 else "shelter",
+                members=[
+                    MemberData(given_name=f"Олена{i}", family_name="Коваленко", birth_year=1948)
+                    for i in range(size)
+                ],
+                idempotency_key=uuid.uuid4(),
+            )
+        ],
+    )
+    return household
+
+
 def test_the_registrar_lands_on_todays_registrations_at_their_point(world: World) -> None:
-    eight = register(world.operation, world.point_a, "Коваленко", size=8)
+    now = datetime.now(MSK)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    eight, one = _registered_at(world, 8, now), _registered_at(world, 1, now)
+    yesterday = _registered_at(world, 3, midnight - timedelta(minutes=1))
+    elsewhere = _registered_at(world, 2, now, point=world.point_b)
     page = _home(world, "registrar_a")
     assert 'href="/desk/register/"' in page
-    assert str(eight.pk) in page and str(world.household_a.pk) in page
-    assert str(world.household_b.pk) not in page  # registered at point B
-    assert re.search(r'id="today-households">2<', page)
-    assert re.search(r'id="today-people">10<', page)
+    assert str(eight.pk) in page and str(one.pk) in page
+    assert str(yesterday.pk) not in page and str(elsewhere.pk) not in page
+    # The world's own household at point A counts too when it was registered today.
+    earlier = 1 if world.household_a.registered_at >= midnight else 0
+    assert re.search(rf'id="today-households">{2 + earlier}<', page)
+    assert re.search(rf'id="today-people">{9 + 2 * earlier}<', page)
     assert _row(page, str(eight.pk))[1:] == ["8", "Shelter"]
+    assert _row(page, str(one.pk))[1:] == ["1", "Relatives"]
     assert "Коваленко" not in page  # numbers only: names are behind the audited page
 
 
