@@ -1,6 +1,15 @@
 from datetime import UTC, datetime
 
-from refuge.core.sitrep import DepartureCount, ShelterState, SitrepInput, build_sitrep
+from hypothesis import given
+from hypothesis import strategies as st
+
+from refuge.core.sitrep import (
+    NOT_YET_REGISTERED,
+    DepartureCount,
+    ShelterState,
+    SitrepInput,
+    build_sitrep,
+)
 
 AS_OF = datetime(2024, 8, 19, 5, 0, tzinfo=UTC)
 
@@ -9,7 +18,7 @@ def shelter(pk, region, status, capacity, occupants=0):
     return ShelterState(pk, region, status, capacity, occupants)
 
 
-def report(departures=(), shelters=(), destinations=None, districts=("Sudzhansky", "Korenevsky")):
+def report(departures=(), shelters=(), districts=("Sudzhansky", "Korenevsky")):
     return build_sitrep(
         SitrepInput(
             operation="Test",
@@ -18,7 +27,6 @@ def report(departures=(), shelters=(), destinations=None, districts=("Sudzhansky
             districts=districts,
             departures=tuple(departures),
             shelters=tuple(shelters),
-            destinations=destinations or {},
         )
     )
 
@@ -68,8 +76,52 @@ def test_shelters_split_into_affected_other_and_standby():
 
 
 def test_destinations_split_shelters_from_everyone_else():
-    r = report(destinations={"shelter": 8, "relatives": 80, "own_housing": 12})
+    r = report(
+        [
+            DepartureCount("Sudzhansky", "own", False, 8, "shelter"),
+            DepartureCount("Sudzhansky", "own", False, 80, "relatives"),
+            DepartureCount("Korenevsky", "organised", True, 12, "own_housing"),
+        ]
+    )
     assert (r.destinations_shelters, r.destinations_relatives_or_own) == (8, 92)
+    assert r.not_yet_registered == 0
+
+
+def test_people_on_the_road_are_named_not_lost():
+    # 122,115 relocated but 112,061 + 10,012 registered: the other 42 left home
+    # before the report and reached a reception point only after it.
+    r = report(
+        [
+            DepartureCount("Sudzhansky", "own", False, 112_061, "relatives"),
+            DepartureCount("Sudzhansky", "organised", False, 10_012, "shelter"),
+            DepartureCount("Korenevsky", "own", True, 42),
+        ]
+    )
+    assert r.evacuation.relocated_total == 122_115
+    assert r.not_yet_registered == 42
+    assert r.as_json()["destinations"]["not_yet_registered"] == 42
+
+
+departure_rows = st.lists(
+    st.builds(
+        DepartureCount,
+        district=st.sampled_from(["Sudzhansky", "Korenevsky", "Glushkovsky", "Kurchatovsky"]),
+        mode=st.sampled_from(["own", "organised"]),
+        recent=st.booleans(),
+        persons=st.integers(min_value=0, max_value=50_000),
+        destination=st.sampled_from(["shelter", "relatives", "own_housing", NOT_YET_REGISTERED]),
+    ),
+    max_size=30,
+)
+
+
+@given(departure_rows)
+def test_every_person_relocated_is_counted_once_among_the_destinations(rows):
+    r = report(rows)
+    parts = r.destinations_shelters + r.destinations_relatives_or_own + r.not_yet_registered
+    assert parts == r.evacuation.relocated_total == sum(row.persons for row in rows)
+    assert sum(d.relocated_total for d in r.evacuation.by_district) == r.evacuation.relocated_total
+    assert min(r.destinations_shelters, r.destinations_relatives_or_own, r.not_yet_registered) >= 0
 
 
 def test_json_has_the_agreed_keys():
@@ -85,4 +137,4 @@ def test_json_has_the_agreed_keys():
     }
     assert set(data["shelters"]) >= {"affected_region", "other_regions", "standby"}
     assert data["shelters"]["affected_region"]["region"] == "RU-KRS"
-    assert set(data["destinations"]) == {"shelters", "relatives_or_own"}
+    assert set(data["destinations"]) == {"shelters", "relatives_or_own", "not_yet_registered"}

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from refuge.geo.models import Region
 from refuge.operations.models import Operation
@@ -11,12 +12,12 @@ from refuge.shelters.models import Shelter
 
 
 class Role(models.TextChoices):
-    NATIONAL_COORDINATOR = "national_coordinator", "national coordinator"
-    REGIONAL_COORDINATOR = "regional_coordinator", "regional coordinator"
-    REGISTRAR = "registrar", "registrar"
-    SHELTER_MANAGER = "shelter_manager", "shelter manager"
-    TRACING_OFFICER = "tracing_officer", "tracing officer"
-    AUDITOR = "auditor", "auditor"
+    NATIONAL_COORDINATOR = "national_coordinator", _("national coordinator")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("regional coordinator")
+    REGISTRAR = "registrar", _("registrar")
+    SHELTER_MANAGER = "shelter_manager", _("shelter manager")
+    TRACING_OFFICER = "tracing_officer", _("tracing officer")
+    AUDITOR = "auditor", _("auditor")
 
 
 class Membership(models.Model):

@@ -6,19 +6,22 @@ must be safe to show an auditor who has no right to personal data.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
-        VIEW_PERSON = "view_person"
-        VIEW_HOUSEHOLD = "view_household"
-        SEARCH = "search"
-        CREATE = "create"
-        CHANGE = "change"
-        EXPORT = "export"
-        LOGIN = "login"
-        LOGIN_FAILED = "login_failed"
-        DENIED = "denied"  # asked for a record outside the user's scope
+        # Labels as Django would derive them (no migration), translated in context.
+        VIEW_PERSON = "view_person", pgettext_lazy("audit action", "View Person")
+        VIEW_HOUSEHOLD = "view_household", pgettext_lazy("audit action", "View Household")
+        SEARCH = "search", pgettext_lazy("audit action", "Search")
+        CREATE = "create", pgettext_lazy("audit action", "Create")
+        CHANGE = "change", pgettext_lazy("audit action", "Change")
+        EXPORT = "export", pgettext_lazy("audit action", "Export")
+        LOGIN = "login", pgettext_lazy("audit action", "Login")
+        LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Login Failed")
+        # asked for a record outside the user's scope
+        DENIED = "denied", pgettext_lazy("audit action", "Denied")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -17,16 +17,26 @@ from typing import Any
 # Shelter statuses that count as "operating": a full shelter still houses people.
 OPERATING = frozenset({"open", "full"})
 STANDBY = "standby"
+# A person who left home and had not reached a reception point by as_of: registration
+# follows departure by hours, so the last departures of a morning report are these.
+NOT_YET_REGISTERED = ""
 
 
 @dataclass(frozen=True)
 class DepartureCount:
-    """Persons who left home from one district, by mode, in or before the last 24 hours."""
+    """Persons who left home from one district, by mode, in or before the last 24 hours,
+    and where their registration sent them by as_of.
+
+    The destination rides on the departure so that every person counted as relocated
+    is counted once among the destinations too: the parts add up to the total by
+    construction, and nobody who left home can fall out of the report unnamed.
+    """
 
     district: str
     mode: str  # "organised" | "own"
     recent: bool  # within the 24 hours before as_of
     persons: int
+    destination: str = NOT_YET_REGISTERED  # "shelter" | "relatives" | "own_housing"
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,6 @@ class SitrepInput:
     districts: tuple[str, ...]  # districts under an evacuation order at as_of, in order
     departures: tuple[DepartureCount, ...]
     shelters: tuple[ShelterState, ...]
-    destinations: dict[str, int]  # destination kind at registration -> persons
     region_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -106,6 +115,8 @@ class Sitrep:
     by_region: tuple[RegionLine, ...]
     destinations_shelters: int
     destinations_relatives_or_own: int
+    # Left home by as_of, registered only later (or not yet): the rest of relocated_total.
+    not_yet_registered: int
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -128,11 +139,13 @@ class Sitrep:
             "destinations": {
                 "shelters": self.destinations_shelters,
                 "relatives_or_own": self.destinations_relatives_or_own,
+                "not_yet_registered": self.not_yet_registered,
             },
         }
 
 
 def build_sitrep(data: SitrepInput) -> Sitrep:
+    destinations = _destinations(data.departures)
     return Sitrep(
         operation=data.operation,
         as_of=data.as_of,
@@ -151,11 +164,19 @@ def build_sitrep(data: SitrepInput) -> Sitrep:
         standby_capacity=sum(s.capacity for s in data.shelters if s.status == STANDBY),
         standby_territories=len({s.region for s in data.shelters if s.status == STANDBY}),
         by_region=_by_region(data),
-        destinations_shelters=data.destinations.get("shelter", 0),
+        destinations_shelters=destinations["shelter"],
         destinations_relatives_or_own=sum(
-            n for kind, n in data.destinations.items() if kind != "shelter"
+            n for kind, n in destinations.items() if kind not in ("shelter", NOT_YET_REGISTERED)
         ),
+        not_yet_registered=destinations[NOT_YET_REGISTERED],
     )
+
+
+def _destinations(rows: tuple[DepartureCount, ...]) -> dict[str, int]:
+    by_kind: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_kind[row.destination] += row.persons
+    return by_kind
 
 
 def _evacuation(districts: tuple[str, ...], rows: tuple[DepartureCount, ...]) -> Evacuation:

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
-from refuge.desks import export, selectors
+from refuge.desks import export, landing, selectors
 from refuge.desks.actions import (
     do_desk_change_status,
     do_desk_check_in,
@@ -34,6 +35,7 @@ from refuge.desks.forms import (
 from refuge.geo.selectors import settlement_labels
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
+from refuge.reports.selectors import sitrep
 from refuge.shelters.actions import ShelterRefused
 from refuge.shelters.models import Shelter, Status
 
@@ -46,7 +48,19 @@ MEMBER_ROWS = 4
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "desks/home.html", {"actor": actor_for(request)})
+    """Each role's start page: their own work, read within their scope (desks.landing)."""
+    actor = actor_for(request)
+    work: dict[str, object] = {}
+    if actor.has_role(R.REGISTRAR):
+        work["today"] = landing.todays_registrations(actor, timezone.now())
+    elif actor.has_role(R.SHELTER_MANAGER):
+        work["shelters"] = landing.my_shelters(actor)
+    elif actor.has_role(*COORDINATORS):
+        work["report"] = sitrep(actor.membership.operation, timezone.now())  # type: ignore[union-attr]
+        work["filling"] = landing.shelters_about_to_fill(actor)
+    elif actor.has_role(R.TRACING_OFFICER):
+        work["tracing"] = landing.tracing_work(actor)
+    return render(request, "desks/home.html", {"actor": actor, **work})
 
 
 @role_required(R.REGISTRAR)

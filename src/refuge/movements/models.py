@@ -54,8 +54,8 @@ class Movement(models.Model):
         VOIDED = "voided", _("voided")  # corrects an earlier event
 
     class Mode(models.TextChoices):
-        ORGANISED = "organised", "in an organised group"
-        OWN = "own", "on their own"
+        ORGANISED = "organised", _("in an organised group")
+        OWN = "own", _("on their own")
 
     class CheckOutTo(models.TextChoices):
         RELATIVES = "relatives"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from refuge.geo.models import Region
 from refuge.operations.models import Operation
@@ -18,9 +19,10 @@ class PlacementPlan(models.Model):
         CLOSURE = "closure"  # moves out of a shelter that must close
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed"
-        ACCEPTED = "accepted"
-        EXPIRED = "expired"
+        # Labels as Django would derive them (no migration), translated in context.
+        PROPOSED = "proposed", pgettext_lazy("plan status", "Proposed")
+        ACCEPTED = "accepted", pgettext_lazy("plan status", "Accepted")
+        EXPIRED = "expired", pgettext_lazy("plan status", "Expired")
 
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

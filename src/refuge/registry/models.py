@@ -8,6 +8,7 @@ report need is collected.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from refuge.geo.models import Region, Settlement
 from refuge.operations.models import Operation
@@ -31,9 +32,10 @@ class ReceptionPoint(models.Model):
 
 
 class Destination(models.TextChoices):
-    SHELTER = "shelter"
-    RELATIVES = "relatives"
-    OWN_HOUSING = "own_housing"
+    # Labels kept as Django would derive them (no migration); translated per context.
+    SHELTER = "shelter", pgettext_lazy("destination", "Shelter")
+    RELATIVES = "relatives", pgettext_lazy("destination", "Relatives")
+    OWN_HOUSING = "own_housing", pgettext_lazy("destination", "Own Housing")
 
 
 class Household(models.Model):
@@ -62,8 +64,8 @@ class Household(models.Model):
 
 class Person(models.Model):
     class Sex(models.TextChoices):
-        FEMALE = "F"
-        MALE = "M"
+        FEMALE = "F", pgettext_lazy("sex", "Female")
+        MALE = "M", pgettext_lazy("sex", "Male")
 
     class Document(models.TextChoices):
         """Identity documents evacuees carry; the number is what tracing and search use."""

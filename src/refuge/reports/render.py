@@ -51,6 +51,7 @@ def as_text(report: Sitrep, *, tz: str, affected_name: str) -> str:
             "relatives": n(report.destinations_relatives_or_own),
             "sheltered": n(report.destinations_shelters),
         },
+        *_not_yet_registered(report),
         _(
             "In %(region)s, %(open)s temporary shelters house %(occupants)s people "
             "(%(capacity)s places)."
@@ -98,6 +99,16 @@ def as_text(report: Sitrep, *, tz: str, affected_name: str) -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _not_yet_registered(report: Sitrep) -> list[str]:
+    """The rest of the relocated: on the road or at a reception point's queue at as_of."""
+    if not report.not_yet_registered:
+        return []
+    return [
+        _("%(people)s more left home and were not registered yet.")
+        % {"people": n(report.not_yet_registered)}
+    ]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

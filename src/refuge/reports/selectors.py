@@ -50,7 +50,6 @@ def sitrep_input(operation: Operation, as_of: datetime) -> SitrepInput:
         districts=tuple(d.name for d in districts_under_orders(operation, as_of)),
         departures=_departures(people, as_of),
         shelters=_shelters(operation, events, as_of),
-        destinations=_destinations(people),
         region_names={r.code: r.name for r in Region.objects.filter(shelters__operation=operation)},
     )
 
@@ -61,18 +60,25 @@ def merged_duplicates() -> QuerySet[Merge]:
 
 
 def _departures(events, as_of: datetime) -> tuple[DepartureCount, ...]:  # type: ignore[no-untyped-def]
+    """Departures by district and mode, each with where the person's registration sent
+    them by as_of ("" when they had not registered yet), so the destinations add up
+    to the persons relocated."""
     since = as_of - timedelta(hours=24)
+    registration = events.filter(person=OuterRef("person"), kind=Movement.Kind.REGISTERED)
     rows = (
         events.filter(kind=Movement.Kind.LEFT_HOME)
-        .values("district_id", "mode")
+        .annotate(
+            registered_to=Subquery(registration.order_by("-at", "-pk").values("destination")[:1])
+        )
+        .values("district_id", "mode", "registered_to")
         .annotate(total=Count("id"), recent=Count("id", filter=Q(at__gt=since)))
     )
     names = {d.pk: d.name for d in District.objects.all()}
     out = []
     for r in rows:
-        district = names.get(r["district_id"], "—")
-        out.append(DepartureCount(district, r["mode"], True, r["recent"]))
-        out.append(DepartureCount(district, r["mode"], False, r["total"] - r["recent"]))
+        district, mode, to = names.get(r["district_id"], "—"), r["mode"], r["registered_to"] or ""
+        out.append(DepartureCount(district, mode, True, r["recent"], to))
+        out.append(DepartureCount(district, mode, False, r["total"] - r["recent"], to))
     return tuple(out)
 
 
@@ -108,32 +114,6 @@ def _shelters(operation: Operation, events, as_of: datetime) -> tuple[ShelterSta
         )
         for s in shelters
     )
-
-
-def _destinations(events) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    rows = (
-        events.filter(kind=Movement.Kind.REGISTERED).values("destination").annotate(n=Count("id"))
-    )
-    return {r["destination"]: r["n"] for r in rows}
-
-
-def default_as_of(operation: Operation, now: datetime) -> datetime:
-    """The morning report's moment: now, or for an operation whose departures ended more
-    than a day ago, the 08:00 after the last departure."""
-    from zoneinfo import ZoneInfo
-
-    from django.db.models import Max
-
-    last = Movement.objects.filter(operation=operation, kind=Movement.Kind.LEFT_HOME).aggregate(
-        last=Max("at")
-    )["last"]
-    if last is None or now - last < timedelta(hours=24):
-        return now
-    local = last.astimezone(ZoneInfo(operation.timezone))
-    morning = local.replace(hour=8, minute=0, second=0, microsecond=0)
-    if morning < local:
-        morning += timedelta(days=1)
-    return min(now, morning)
 
 
 def daily_departures(operation: Operation, as_of: datetime) -> list[tuple[datetime, int]]:

@@ -3,16 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
 
 from refuge.geo.models import District, Region
 from refuge.operations.models import Operation
 
 
 class Status(models.TextChoices):
-    STANDBY = "standby"
-    OPEN = "open"
-    FULL = "full"
-    CLOSED = "closed"
+    # Labels kept as Django would derive them (no migration); translated per context.
+    STANDBY = "standby", pgettext_lazy("shelter status", "Standby")
+    OPEN = "open", pgettext_lazy("shelter status", "Open")
+    FULL = "full", pgettext_lazy("shelter status", "Full")
+    CLOSED = "closed", pgettext_lazy("shelter status", "Closed")
 
 
 class Shelter(models.Model):

@@ -91,3 +91,31 @@ def test_a_merged_duplicate_is_counted_once_and_an_undo_brings_it_back(operation
     merge.undone_at = timezone.now()
     merge.save()
     assert figures(operation)["evacuation"]["relocated_total"] == 2
+
+
+def test_the_destinations_add_up_to_the_relocated_and_name_the_rest(operation, register):
+    register(8, day=10, destination="shelter")
+    register(1, day=12, destination="own_housing")
+    register(3, day=18, destination="relatives")
+    register(2, day=19, hour=7)  # left at 07:00, reach the reception point at 09:00
+    at_eight = figures(operation)
+    dest, total = at_eight["destinations"], at_eight["evacuation"]["relocated_total"]
+    assert (dest["shelters"], dest["relatives_or_own"], dest["not_yet_registered"]) == (8, 4, 2)
+    assert dest["shelters"] + dest["relatives_or_own"] + dest["not_yet_registered"] == total == 14
+    assert figures(operation, day=19, hour=10)["destinations"]["not_yet_registered"] == 0
+    assert figures(operation, day=19, hour=10)["destinations"]["relatives_or_own"] == 6
+
+
+def test_the_text_report_names_who_is_not_registered_yet(operation, register):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    register(5, day=18, destination="shelter")
+    register(3, day=19, hour=7)
+    out = StringIO()
+    call_command("sitrep", "--as-of", "2024-08-19T08:00+03:00", "--lang", "ru", stdout=out)
+    assert "Ещё 3 чел. покинули дома, но пока не зарегистрированы." in out.getvalue()
+    out = StringIO()
+    call_command("sitrep", "--as-of", "2024-08-19T10:00+03:00", stdout=out)
+    assert "not registered yet" not in out.getvalue()
