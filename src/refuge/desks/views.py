@@ -97,7 +97,10 @@ def _register_household(request, actor, form, members, people) -> HttpResponse: 
     """Save a valid household, unless a possible duplicate needs the registrar first."""
     d = form.cleaned_data
     confirmed = "confirm" in request.POST
-    shelter = _chosen_shelter(actor, d) if confirmed else _suggest_shelter(actor, d, people)
+    # The shelter the confirmation page showed, else (none shown, or since closed) the engine's.
+    shelter = (_chosen_shelter(actor, d) if confirmed else None) or _suggest_shelter(
+        actor, d, people
+    )
     if d["destination"] == Destination.SHELTER and shelter is None:
         form.add_error(
             None, _("No shelter has room for this household: choose another destination.")
