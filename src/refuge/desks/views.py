@@ -68,9 +68,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = HouseholdForm(initial={"destination": Destination.SHELTER})
         return _registration_page(request, form, member_formset())
-    form = HouseholdForm(request.POST)
     if "more" in request.POST:  # the page without its script: one more row, server-side
-        return _registration_page(request, form, member_formset(request.POST, more=1))
+        # Unbound with what was typed, so the fields not filled yet are not called errors.
+        form = HouseholdForm(initial=request.POST.dict())
+        return _registration_page(request, form, member_formset(request.POST, more=1), adding=True)
+    form = HouseholdForm(request.POST)
     members = member_formset(request.POST)
     if not (form.is_valid() and members.is_valid()):
         return _registration_page(request, form, members, status=422)

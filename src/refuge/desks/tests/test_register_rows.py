@@ -62,6 +62,7 @@ def test_a_household_of_one_is_registered_with_the_blank_rows_the_page_added(
     html = _after_more_rows(registrar, world, 3)
     form = _register_form(html)
     assert form.value("m-TOTAL_FORMS") == "4"
+    assert 'role="alert"' not in html  # adding a row calls nothing unfilled an error
     typed = {"m-0-family_name": "Орлова", "m-0-given_name": "Вера", "m-0-birth_date": "14.03.1948"}
     response = registrar.post(
         "/desk/register/", form.data("register", **typed, **_household_typed(world))
@@ -169,3 +170,30 @@ def test_a_damaged_row_count_is_answered_with_the_form_not_an_error_page(
     assert "came back damaged" in html
     assert 'value="Вера"' in html  # what was typed is still there
     assert not Person.objects.filter(family_name="Орлова").exists()
+
+
+def test_an_identity_document_is_kept_per_person_and_its_kind_is_asked_for(
+    world: World, registrar: Client
+) -> None:
+    form = _register_form(_after_more_rows(registrar, world, 1))
+    typed = {
+        "m-0-family_name": "Орлова", "m-0-given_name": "Вера", "m-0-document_number": "38 04 123456",
+        "m-1-family_name": "Орлов", "m-1-given_name": "Илья", "m-1-document_number": "III-ЖТ 654321",
+        "m-1-document_type": "birth_cert",
+    }  # fmt: skip
+    refused = registrar.post(
+        "/desk/register/", form.data("register", **typed, **_household_typed(world))
+    )
+    assert refused.status_code == 422
+    error = re.search(r'id="id_m-0-document_type-error"[^>]*>([^<]+)<', refused.content.decode())
+    assert error and "kind of document" in error.group(1)
+    typed["m-0-document_type"] = "passport"
+    saved = registrar.post(
+        "/desk/register/", form.data("register", **typed, **_household_typed(world))
+    )
+    assert saved.status_code == 302
+    vera = Person.objects.get(given_name="Вера")
+    assert (vera.document_type, vera.document_number, vera.document_key) == (
+        "passport", "38 04 123456", "3804123456",
+    )  # fmt: skip
+    assert Person.objects.get(given_name="Илья").document_type == "birth_cert"
