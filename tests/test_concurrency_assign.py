@@ -128,7 +128,7 @@ def test_thirty_two_registrars_suggested_the_same_shelter_register_ten_and_are_t
     assert {s.pk for s in suggestions if s} == {target.pk}
 
     def register_at_desk(i: int) -> int:
-        household = do_register_at_desk(
+        household, _created = do_register_at_desk(
             actor=actor,
             origin=origin,
             mode="own",

@@ -10,6 +10,7 @@ import pytest
 from refuge.accounts.actions import do_create_account
 from refuge.accounts.models import Role
 from refuge.desks.tests.world import PASSWORD, build_world
+from refuge.movements.models import Movement
 from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
 from tests.browser.conftest import sign_in
@@ -52,6 +53,8 @@ def test_register_four_with_a_wheelchair_user_check_in_and_the_report_moves_by_f
     registrar = _sign_in(browser, live_server, "registrar_a")
     registrar.goto(f"{live_server.url}/desk/register/")
     for i, (family, given, born, wheelchair) in enumerate(FAMILY):
+        if i:  # one row to start; the page's script adds the next one here
+            registrar.get_by_role("button", name="Add a person").click()
         registrar.locator(f"#id_m-{i}-family_name").fill(family)
         registrar.locator(f"#id_m-{i}-given_name").fill(given)
         registrar.locator(f"#id_m-{i}-birth_date").fill(born)
@@ -60,6 +63,7 @@ def test_register_four_with_a_wheelchair_user_check_in_and_the_report_moves_by_f
     origin = world.household_a.origin
     registrar.locator("#id_origin").fill(f"{origin.name_en} ({origin.district.name_en})")
     registrar.get_by_label("a temporary shelter").check()
+    registrar.get_by_label("in an organised group").check()
     shots(registrar, "registration-filled")
     # Nobody like them is registered yet, so one submit saves them and reserves places.
     registrar.get_by_role("button", name="Register", exact=True).click()
@@ -100,3 +104,115 @@ def test_register_four_with_a_wheelchair_user_check_in_and_the_report_moves_by_f
     assert _occupants(coordinator, live_server, assigned.region.name_en) == occupants_before + 4
     shots(coordinator, "report-after")
     assert region  # the oblast row was on the report from the start
+
+
+class Counted:
+    """A registrar's hands on the page: every character typed, key pressed and click counted."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page, self.keystrokes, self.clicks = page, 0, 0
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.keystrokes += len(text)
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+        self.keystrokes += times
+
+    def click(self, locator) -> None:  # type: ignore[no-untyped-def]
+        locator.click()
+        self.clicks += 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_family_of_three_with_a_wheelchair_user_in_few_keystrokes_and_clicks(
+    live_server, browser, shots
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: as fast as paper. Family name once, carried in each person's form."""
+    build_world()
+    page = _sign_in(browser, live_server, "registrar_a")
+    page.set_default_timeout(120_000)  # the first check loads the linkage model: slow on CI
+    page.goto(f"{live_server.url}/desk/register/")
+    hands = Counted(page)
+    add_person = page.get_by_role("button", name="Add a person")
+    # Person 1: the page starts in the family name field.
+    hands.type("Иванов")
+    hands.press("Tab")
+    hands.type("Пётр")
+    hands.press("Tab", 3)  # patronymic, sex, birth date
+    hands.type("14.03.1948")
+    hands.click(page.locator("#id_m-0-wheelchair"))
+    # Person 2: a new row, focused on the given name, the family name carried over.
+    hands.click(add_person)
+    hands.type("Мария")
+    hands.press("Tab", 2)
+    hands.type("f")  # female: the carried Иванов becomes Иванова
+    hands.press("Tab")
+    hands.type("1950")
+    assert page.locator("#id_m-1-family_name").input_value() == "Иванова"
+    # Person 3.
+    hands.click(add_person)
+    hands.type("Оля")
+    hands.press("Tab", 2)
+    hands.type("f")
+    hands.press("Tab")
+    hands.type("2015")
+    assert page.locator("#id_m-2-family_name").input_value() == "Иванова"
+    hands.click(page.locator("#id_origin"))
+    hands.type("Суджа")
+    hands.click(page.get_by_label("on their own"))
+    shots(page, "family-of-three-360")
+    hands.click(page.get_by_role("button", name="Register", exact=True))
+    page.wait_for_load_state()
+    shots(page, "registered-360")
+    assert re.search(r"/desk/households/\d+/$", page.url), page.locator("main").inner_text()
+    print(f"family of three: {hands.keystrokes} keystrokes, {hands.clicks} clicks")
+    assert hands.keystrokes <= 60 and hands.clicks <= 10
+
+    household = Household.objects.get(members__given_name="Оля")
+    people = {p.given_name: p for p in household.members.all()}
+    assert {n: p.family_name for n, p in people.items()} == {
+        "Пётр": "Иванов", "Мария": "Иванова", "Оля": "Иванова"
+    }  # fmt: skip
+    assert (people["Пётр"].birth_year, people["Пётр"].birth_month, people["Пётр"].birth_day) == (
+        1948, 3, 14,
+    )  # fmt: skip
+    assert people["Пётр"].needs_wheelchair and not people["Мария"].needs_wheelchair
+    assert Movement.objects.filter(household=household, kind="left_home", mode="own").count() == 3
+    assigned = Shelter.objects.filter(movements__household=household).distinct().get()
+    assert assigned.wheelchair_access
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_duplicate_warning_on_a_phone_and_a_desktop_in_russian(
+    live_server, browser, shots
+) -> None:  # type: ignore[no-untyped-def]
+    world = build_world()
+    for width in (360, 1280):
+        page = sign_in(browser, live_server, "registrar_a", PASSWORD, width=width)
+        page.set_default_timeout(120_000)
+        page.context.add_cookies(
+            [{"name": "django_language", "value": "ru", "url": live_server.url}]
+        )
+        page.goto(f"{live_server.url}/desk/register/")
+        shots(page, f"empty-ru-{width}")
+        page.locator("#id_m-0-family_name").fill("Иванова")
+        page.locator("#id_m-0-given_name").fill("Anna0")
+        page.locator("#id_m-0-birth_date").fill("1980")
+        page.get_by_role("button", name="Добавить человека").click()
+        page.locator("#id_m-1-given_name").fill("Мария")
+        page.locator("#id_m-1-sex").select_option("F")
+        origin = world.household_a.origin
+        page.locator("#id_origin").fill(f"{origin.name_ru} ({origin.district.name_ru})")
+        page.get_by_label("самостоятельно").check()
+        page.get_by_role("button", name="Зарегистрировать", exact=True).click()
+        warning = page.locator("#possible-duplicates")
+        warning.wait_for()
+        assert "ПВР «Shelter A»" in warning.inner_text()
+        box = warning.bounding_box()
+        assert box and box["y"] < 400  # first on the page, not under 3,000 pixels of form
+        assert box["x"] + box["width"] <= width  # no sideways scrolling on a phone
+        shots(page, f"warning-ru-{width}")
+        page.context.close()

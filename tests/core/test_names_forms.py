@@ -9,6 +9,7 @@ from refuge.core.names.forms import (
     identity_names,
     patronymic,
     same_given_name,
+    surname_for_sex,
     surname_stem,
 )
 
@@ -94,3 +95,21 @@ def test_surname_stem_sees_through_transliteration() -> None:
     assert surname_stem("Ivanova") == surname_stem("Иванов") == surname_stem("Iwanow")
     assert surname_stem("Kovalska") == surname_stem("Ковальский")
     assert surname_stem("Петров") != surname_stem("Петренко")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sex", "expected"),
+    [("Иванов", "F", "Иванова"), ("Иванова", "M", "Иванов"), ("Иванова", "F", "Иванова"),
+     ("Иванов", "M", "Иванов"), ("Медведев", "F", "Медведева"), ("Соловьёва", "M", "Соловьёв"),
+     ("Ильин", "F", "Ильина"), ("Сидорина", "M", "Сидорин"),
+     ("Ковальский", "F", "Ковальская"), ("Ковальская", "M", "Ковальский"),
+     ("Жолудевский", "F", "Жолудевская"), ("Троцкий", "F", "Троцкая"), ("Троцкая", "M", "Троцкий"),
+     ("Ковальський", "F", "Ковальська"), ("Ковальська", "M", "Ковальський"),
+     ("Шевченко", "F", "Шевченко"), ("Ковальчук", "F", "Ковальчук"), ("Бойко", "M", "Бойко"),
+     ("ИВАНОВ", "F", "ИВАНОВА"), ("Ivanov", "F", "Ivanova"), ("Ivanova", "M", "Ivanov"),
+     ("Иванов", "", "Иванов"), ("Ин", "F", "Ин")],
+)  # fmt: skip
+def test_a_family_members_surname_takes_their_sexs_form(
+    typed: str, sex: str, expected: str
+) -> None:
+    assert surname_for_sex(typed, sex) == expected

@@ -13,13 +13,26 @@ from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.desks.duplicates import ShownDuplicate
 from refuge.geo.models import Region, Settlement
-from refuge.registry.actions import MemberData, Registration, do_register_households
-from refuge.registry.models import Destination, Household
+from refuge.movements.models import Movement
+from refuge.registry.actions import (
+    MemberData,
+    Registration,
+    do_add_members,
+    do_register_household,
+)
+from refuge.registry.models import Destination, Household, ReceptionPoint
 from refuge.shelters.actions import Arrival, do_assign, do_change_status, do_check_in, do_check_out
 from refuge.shelters.models import Shelter
 from refuge.tracing import keys
 
 A = AuditEvent.Action
+
+
+class KeyUsedElsewhere(Exception):
+    """The submission's idempotency key registered a household at another reception point.
+
+    Answered like a stale page (nothing saved, a fresh key), never with that household.
+    """
 
 
 def do_register_at_desk(
@@ -35,50 +48,35 @@ def do_register_at_desk(
     destination_address: str = "",
     shelter: Shelter | None = None,
     shown_duplicates: Sequence[ShownDuplicate] = (),
-) -> Household:
+) -> tuple[Household, bool]:
     """Register one household at the actor's reception point, and reserve its shelter places.
 
     All or nothing: if the shelter is full by now (ShelterRefused), nobody is registered.
-    A repeated submission (same key) returns the household registered the first time.
-    The members' blocking keys are written with them, so the next desk's check finds
-    them at once; possible duplicates the registrar saved despite go to the review queue.
+    Returns the household and whether this call registered it: a repeated submission
+    (same key, also one racing this one) gets the first household and reserves, queues
+    and audits nothing again (docs/IDEMPOTENCY.md). The members' blocking keys are
+    written with them, so the next desk's check finds them at once; possible duplicates
+    the registrar saved despite go to the review queue.
     """
-    membership = actor.membership
-    assert membership is not None and membership.reception_point is not None
+    point = _reception_point(actor)
     now = timezone.now()
+    registration = Registration(
+        reception_point=point, origin=origin, left_at=now, mode=mode, registered_at=now,
+        destination=destination, members=members, destination_region=destination_region,
+        destination_address=destination_address, phone=phone, idempotency_key=idempotency_key,
+    )  # fmt: skip
     with transaction.atomic():
-        earlier = Household.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
-        (household,) = do_register_households(
-            operation=membership.operation,
-            registrations=[
-                Registration(
-                    reception_point=membership.reception_point,
-                    origin=origin,
-                    left_at=now,
-                    mode=mode,
-                    registered_at=now,
-                    destination=destination,
-                    members=members,
-                    destination_region=destination_region,
-                    destination_address=destination_address,
-                    phone=phone,
-                    idempotency_key=idempotency_key,
-                )
-            ],
-            recorded_by=actor.user,
+        household, created = do_register_household(
+            operation=point.operation, registration=registration, recorded_by=actor.user
         )
+        if not created:
+            if household.reception_point_id != point.pk:
+                raise KeyUsedElsewhere
+            return household, False
         if destination == Destination.SHELTER and shelter is not None:
             do_assign(household=household, shelter=shelter, at=now, recorded_by=actor.user)
         people = keys.index_household(household.pk)
-        keys.queue_for_review(
-            membership.operation.pk,
-            [
-                keys.ReviewPair(people[d.member_index], d.person_id, d.probability, d.evidence)
-                for d in shown_duplicates
-            ],
-        )
+        _queue(point.operation_id, people, shown_duplicates)
         do_record(
             actor=actor,
             action=A.CREATE,
@@ -86,7 +84,76 @@ def do_register_at_desk(
             object_id=household.pk,
             summary=f"registered {len(members)} people, destination {destination}",
         )
-    return household
+    return household, True
+
+
+def do_add_to_household_at_desk(
+    *,
+    actor: Actor,
+    household: Household,
+    newcomers: Sequence[MemberData],
+    origin: Settlement,
+    mode: str,
+    shown_duplicates: Sequence[ShownDuplicate] = (),
+) -> list[int]:
+    """Add people to a family registered earlier at this point ("the same family").
+
+    They get their own ledger events and, if the family holds places in a shelter or
+    lives in one, places beside them (ShelterRefused if it has no room: nobody added).
+    `shown_duplicates` index `newcomers`; their pairs go to the review queue.
+    """
+    point = _reception_point(actor)
+    now = timezone.now()
+    with transaction.atomic():
+        persons = do_add_members(
+            household=household, members=newcomers, origin=origin, mode=mode, left_at=now,
+            registered_at=now, reception_point=point, recorded_by=actor.user,
+        )  # fmt: skip
+        if shelter := family_shelter(household):
+            do_assign(
+                household=household, shelter=shelter, at=now, recorded_by=actor.user,
+                members=persons,
+            )  # fmt: skip
+        keys.index_household(household.pk)
+        _queue(point.operation_id, [p.pk for p in persons], shown_duplicates)
+        do_record(
+            actor=actor,
+            action=A.CHANGE,
+            object_type="household",
+            object_id=household.pk,
+            summary=f"added {len(persons)} people who arrived later"
+            + (f", places reserved in shelter {shelter.pk}" if shelter else ""),
+        )
+    return [p.pk for p in persons]
+
+
+def family_shelter(household: Household) -> Shelter | None:
+    """The shelter holding places for the family or housing it, if any."""
+    K = Movement.Kind
+    last = (
+        Movement.objects.effective()
+        .filter(household=household, kind__in=(K.ASSIGNED, K.RELEASED, K.CHECKED_IN, K.CHECKED_OUT))
+        .select_related("shelter")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last.shelter if last is not None and last.kind in (K.ASSIGNED, K.CHECKED_IN) else None
+
+
+def _reception_point(actor: Actor) -> ReceptionPoint:
+    membership = actor.membership
+    assert membership is not None and membership.reception_point is not None
+    return membership.reception_point
+
+
+def _queue(operation_id: int, people: Sequence[int], shown: Sequence[ShownDuplicate]) -> None:
+    keys.queue_for_review(
+        operation_id,
+        [
+            keys.ReviewPair(people[d.member_index], d.person_id, d.probability, d.evidence)
+            for d in shown
+        ],
+    )
 
 
 def do_desk_check_in(*, actor: Actor, household: Household, shelter: Shelter) -> None:

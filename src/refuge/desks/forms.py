@@ -8,6 +8,7 @@ from datetime import date
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,9 @@ from refuge.registry.actions import MemberData
 from refuge.registry.models import Destination, Person
 from refuge.shelters.models import Status
 
-BIRTH_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")  # 1948, 1948-03, 1948-03-14
+DOTTED_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")  # 14.03.1948, 3.1948
+MAX_MEMBER_ROWS = 30
 NEED_FIELDS = (
     ("wheelchair", _("Wheelchair")),
     ("medical", _("Medical care")),
@@ -26,27 +29,58 @@ NEED_FIELDS = (
     ("unaccompanied_minor", _("Unaccompanied minor")),
     ("elderly_alone", _("Elderly, alone")),
 )
+# A row counts as a person once any of these is filled: a family name or a sex alone is
+# what the page carries over to a new row, not something the registrar typed.
+PERSON_FIELDS = ("given_name", "patronymic", "birth_date", "document_number") + tuple(
+    name for name, _label in NEED_FIELDS
+)
 
 
-def parse_birth_date(text: str) -> tuple[int | None, int | None, int | None]:
-    """`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; raises ValidationError otherwise."""
+def _date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    if m := ISO_DATE.match(text):
+        year, month, day = m.groups()
+    elif m := DOTTED_DATE.match(text):
+        day, month, year = m.groups()
+    else:
+        return None
+    return int(year), int(month) if month else None, int(day) if day else None
+
+
+def parse_birth_date(text: str, row: int = 1) -> tuple[int | None, int | None, int | None]:
+    """14.03.1948, 03.1948, 1948 as written in Russian and Ukrainian, or ISO; else ValidationError.
+
+    `row` is the person's number on the page: the message names it, since it is read
+    at the top of a page that may hold eight people.
+    """
     text = text.strip()
     if not text:
         return None, None, None
-    m = BIRTH_DATE.match(text)
-    if not m:
+    parts = _date_parts(text)
+    if parts is None:
         raise forms.ValidationError(
-            _("Write the birth date as YYYY-MM-DD, YYYY-MM or YYYY."), code="format"
+            _("Person %(row)s: write the birth date as DD.MM.YYYY, MM.YYYY or YYYY."),
+            code="format",
+            params={"row": row},
         )
-    year, month, day = (int(g) if g else None for g in m.groups())
+    year, month, day = parts
     try:
-        date(year, month or 1, day or 1)
+        born = date(year, month or 1, day or 1)
     except ValueError:
-        raise forms.ValidationError(_("There is no such date."), code="invalid") from None
+        raise forms.ValidationError(
+            _("Person %(row)s: there is no such date as %(typed)s."),
+            code="invalid",
+            params={"row": row, "typed": text},
+        ) from None
     if not 1900 <= year <= timezone.localdate().year:
-        raise forms.ValidationError(_("The birth year is out of range."), code="range")
-    if date(year, month or 1, day or 1) > timezone.localdate():
-        raise forms.ValidationError(_("The birth date is in the future."), code="future")
+        raise forms.ValidationError(
+            _("Person %(row)s: the birth year is out of range."), code="range", params={"row": row}
+        )
+    if born > timezone.localdate():
+        raise forms.ValidationError(
+            _("Person %(row)s: the birth date is in the future."),
+            code="future",
+            params={"row": row},
+        )
     return year, month, day
 
 
@@ -63,16 +97,56 @@ class MemberForm(forms.Form):
         label=_("Birth date"),
         max_length=10,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off"}
+        ),
     )
     wheelchair = forms.BooleanField(label=NEED_FIELDS[0][1], required=False)
     medical = forms.BooleanField(label=NEED_FIELDS[1][1], required=False)
     pregnant = forms.BooleanField(label=NEED_FIELDS[2][1], required=False)
     unaccompanied_minor = forms.BooleanField(label=NEED_FIELDS[3][1], required=False)
     elderly_alone = forms.BooleanField(label=NEED_FIELDS[4][1], required=False)
+    document_type = forms.ChoiceField(
+        label=_("Document"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (Person.Document.PASSPORT, _("passport")),
+            (Person.Document.INTERNATIONAL_PASSPORT, _("passport for travel abroad")),
+            (Person.Document.BIRTH_CERTIFICATE, _("birth certificate")),
+            (Person.Document.ID_CARD, _("ID card")),
+            (Person.Document.OTHER, _("other document")),
+        ],
+    )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    @property
+    def row(self) -> int:
+        """The person's number on the page (Person 1, Person 2…)."""
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        return int(index) + 1 if index.isdigit() else 1
+
+    def has_changed(self) -> bool:
+        """Whether the row holds a person: blank rows, whatever else they carry, are skipped."""
+        for name in PERSON_FIELDS:
+            value = self[name].data
+            if value and (not isinstance(value, str) or value.strip()):
+                return True
+        return False
 
     def clean_birth_date(self) -> tuple[int | None, int | None, int | None]:
-        return parse_birth_date(self.cleaned_data.get("birth_date", ""))
+        return parse_birth_date(self.cleaned_data.get("birth_date", ""), self.row)
+
+    def clean(self) -> dict[str, object]:
+        d = super().clean()
+        if (d.get("document_number") or "").strip() and not d.get("document_type"):
+            self.add_error("document_type", _("Choose the kind of document."))
+        return d
 
     def member(self, consents: bool) -> MemberData:
         d = self.cleaned_data
@@ -87,6 +161,8 @@ class MemberForm(forms.Form):
             birth_day=day,
             needs=frozenset(name for name, _ in NEED_FIELDS if d.get(name)),
             consents_to_be_found=consents,
+            document_type=d["document_type"],
+            document_number=d["document_number"].strip(),
         )
 
     def need_fields(self) -> list[forms.BoundField]:
@@ -94,17 +170,63 @@ class MemberForm(forms.Form):
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    repaired = False  # the posted row count was unreadable and was recounted
+
+    def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
+        # Every row may stay blank, the first included: what counts is that one is filled.
+        kwargs["empty_permitted"] = True
+        kwargs["use_required_attribute"] = False
+        return super()._construct_form(i, **kwargs)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.repaired:
+            self._non_form_errors.append(
+                _("The list of members came back damaged: check the people below and send again.")
+            )
+
     def clean(self) -> None:
         if any(self.errors):
             return
-        if not any(f.has_changed() and not self._should_delete_form(f) for f in self.forms):
-            raise forms.ValidationError(_("Enter at least one member of the household."))
+        if not any(f.has_changed() for f in self.forms):
+            raise forms.ValidationError(
+                _("Enter at least one member of the household, with a given name.")
+            )
 
     def members(self, consents: bool) -> list[MemberData]:
         return [f.member(consents) for f in self.forms if f.has_changed()]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=0, max_num=30)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=1, max_num=MAX_MEMBER_ROWS
+)
+_ROW_FIELD = re.compile(r"^m-(\d+)-")
+
+
+def member_formset(data: QueryDict | None = None, more: int = 0) -> BaseMemberFormSet:
+    """The members' rows: one blank row to start, or the posted rows (plus `more` blank ones).
+
+    A row count that is not a number from 0 to 30 (a damaged or forged page) is recounted
+    from the rows actually posted, and the registrar is told, instead of an error page.
+    """
+    if data is None:
+        return MemberFormSet(prefix="m")
+    data = data.copy()
+    total, repaired = _posted_rows(data)
+    data["m-TOTAL_FORMS"] = str(min(total + more, MAX_MEMBER_ROWS))
+    data["m-INITIAL_FORMS"] = "0"  # no row is an existing record, whatever was posted
+    members = MemberFormSet(data, prefix="m")
+    members.repaired = repaired
+    return members
+
+
+def _posted_rows(data: QueryDict) -> tuple[int, bool]:
+    text = (data.get("m-TOTAL_FORMS") or "").strip()
+    if text.isdigit() and 0 < int(text) <= MAX_MEMBER_ROWS:
+        return int(text), False
+    indexes = [int(m.group(1)) for k in data if (m := _ROW_FIELD.match(k))]
+    rows = [i for i in indexes if i < MAX_MEMBER_ROWS]
+    return (max(rows) + 1 if rows else 1), True
 
 
 class HouseholdForm(forms.Form):
@@ -123,8 +245,13 @@ class HouseholdForm(forms.Form):
         label=_("They agree that relatives looking for them may be told where they are"),
         required=False,
     )
+    # No default: a preselected "organised group" was counted for every hurried desk.
     mode = forms.ChoiceField(
         label=_("How they left"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how they left: in an organised group or on their own.")
+        },
         choices=[
             (Movement.Mode.ORGANISED, _("in an organised group")),
             (Movement.Mode.OWN, _("on their own")),

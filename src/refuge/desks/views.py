@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,22 +17,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
+from refuge.core.names.forms import SURNAME_GENDER_ENDINGS
 from refuge.desks import export, landing, selectors
 from refuge.desks.actions import (
+    KeyUsedElsewhere,
+    do_add_to_household_at_desk,
     do_desk_change_status,
     do_desk_check_in,
     do_desk_check_out,
     do_register_at_desk,
 )
-from refuge.desks.duplicates import find_possible_duplicates, seal, unseal
+from refuge.desks.duplicates import (
+    keep_shown,
+    possible_duplicates_for,
+    shown_before,
+    typed_as_saved,
+)
 from refuge.desks.forms import (
     CheckInForm,
     CheckOutForm,
     HouseholdForm,
-    MemberFormSet,
     PersonSearchForm,
     ShelterFilterForm,
     ShelterStatusForm,
+    member_formset,
 )
 from refuge.geo.selectors import settlement_labels
 from refuge.placement.services import ShelterRequest, plan_for_households
@@ -43,7 +53,9 @@ R = Role
 COORDINATORS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR)
 SHELTER_DESK = (*COORDINATORS, R.SHELTER_MANAGER)
 HOUSEHOLD_READERS = (*SHELTER_DESK, R.REGISTRAR, R.TRACING_OFFICER)
-MEMBER_ROWS = 4
+# The page's script carries the family name to a new row in that person's form, by the
+# same table as the server's `surname_for_sex`.
+SURNAME_ENDINGS = json.dumps(SURNAME_GENDER_ENDINGS, ensure_ascii=False)
 
 
 @login_required
@@ -69,53 +81,63 @@ def register(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if request.method == "GET":
         form = HouseholdForm(initial={"destination": Destination.SHELTER})
-        members = MemberFormSet(initial=[{}] * MEMBER_ROWS, prefix="m")
-        return _registration_page(request, form, members)
+        return _registration_page(request, form, member_formset())
+    if "more" in request.POST:  # the page without its script: one more row, server-side
+        # Unbound with what was typed, so the fields not filled yet are not called errors.
+        form = HouseholdForm(initial=request.POST.dict())
+        return _registration_page(request, form, member_formset(request.POST, more=1), adding=True)
     form = HouseholdForm(request.POST)
-    members = MemberFormSet(request.POST, prefix="m")
-    if "more" in request.POST:
-        return _registration_page(request, form, _with_rows(request, members, 2))
+    members = member_formset(request.POST)
     if not (form.is_valid() and members.is_valid()):
         return _registration_page(request, form, members, status=422)
+    people = members.members(form.cleaned_data["consents_to_be_found"])
     if earlier := selectors.registered_with_key(actor, form.cleaned_data["idempotency_key"]):
-        return redirect("desk_household", pk=earlier)  # a repeated submit: done already
-    return _register_household(request, actor, form, members)
+        return _saved_already(request, earlier, people)
+    if "join" in request.POST:
+        return _join_family(request, actor, form, members, people)
+    return _register_household(request, actor, form, members, people)
 
 
-def _register_household(request, actor, form, members) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _saved_already(request: HttpRequest, household_id: int, people) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """A repeated submit: the household saved the first time, and a word if it was edited."""
+    if not typed_as_saved(household_id, people):
+        messages.warning(
+            request,
+            _("This form had been saved already: the changes made since were not saved. "
+              "Correct the household here."),
+        )  # fmt: skip
+    return redirect("desk_household", pk=household_id)
+
+
+def _register_household(request, actor, form, members, people) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Save a valid household, unless a possible duplicate needs the registrar first."""
     d = form.cleaned_data
-    people = members.members(d["consents_to_be_found"])
-    operation = actor.membership.operation
     confirmed = "confirm" in request.POST
-    shelter = _chosen_shelter(actor, d) if confirmed else _suggest_shelter(actor, d, people)
+    # The shelter the confirmation page showed, else (none shown, or since closed) the engine's.
+    shelter = (_chosen_shelter(actor, d) if confirmed else None) or _suggest_shelter(
+        actor, d, people
+    )
     if d["destination"] == Destination.SHELTER and shelter is None:
         form.add_error(
             None, _("No shelter has room for this household: choose another destination.")
         )
         return _registration_page(request, form, members, status=422)
-    shown = unseal(d["shown"], d["idempotency_key"], people) if confirmed else None
+    key = d["idempotency_key"]
+    shown = shown_before(request.session, d["shown"], key, people) if confirmed else None
     if shown is None:
-        duplicates = find_possible_duplicates(people, operation)
-        if duplicates and not confirmed:
+        report = possible_duplicates_for(actor, people, d["phone"])
+        if report and not confirmed:
             # Only a possible duplicate stops the registration: the registrar decides.
-            data = request.POST.copy()
-            data["shelter"] = str(shelter.pk) if shelter else ""
-            data["shown"] = seal([p.shown() for p in duplicates], d["idempotency_key"], people)
-            form = HouseholdForm(data)
-            form.is_valid()
-            return _registration_page(
-                request, form, members, confirming=True, suggestion=shelter, duplicates=duplicates
-            )
-        shown = [p.shown() for p in duplicates]
+            return _confirmation_page(request, members, report, shelter, people)
+        shown = report.shown
     try:
-        household = do_register_at_desk(
+        household, _created = do_register_at_desk(
             actor=actor,
             origin=d["origin"],
             mode=d["mode"],
             destination=d["destination"],
             members=people,
-            idempotency_key=d["idempotency_key"],
+            idempotency_key=key,
             phone=d["phone"],
             destination_region=d["destination_region"],
             destination_address=d["destination_address"],
@@ -125,18 +147,68 @@ def _register_household(request, actor, form, members) -> HttpResponse:  # type:
     except ShelterRefused:
         form.add_error(None, _("That shelter filled up meanwhile: register again for another one."))
         return _registration_page(request, form, members, status=409)
+    except KeyUsedElsewhere:
+        return _stale_page(request, members)
     messages.success(request, _("Household registered."))
     return redirect("desk_household", pk=household.pk)
 
 
-def _with_rows(request: HttpRequest, members: MemberFormSet, extra: int) -> MemberFormSet:
+def _confirmation_page(request, members, report, shelter, people) -> HttpResponse:  # type: ignore[no-untyped-def]
     data = request.POST.copy()
+    data["shelter"] = str(shelter.pk) if shelter else ""
+    data["shown"] = keep_shown(request.session, report, data["idempotency_key"], people)
+    form = HouseholdForm(data)
+    form.is_valid()
+    return _registration_page(
+        request, form, members, confirming=True, suggestion=shelter, duplicates=report
+    )
+
+
+def _stale_page(request: HttpRequest, members) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The page's key is spent elsewhere: nothing saved, the same form with a fresh key."""
+    data = request.POST.copy()
+    data["idempotency_key"] = str(uuid.uuid4())
+    data["shown"] = ""
+    form = HouseholdForm(data)
+    form.is_valid()
+    form.add_error(
+        None, _("Nothing was saved: this page had been sent before. Check it and register again.")
+    )
+    return _registration_page(request, form, members, status=409)
+
+
+def _join_family(request, actor, form, members, people) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """ "The same family": add the members not in the earlier household to it."""
+    d = form.cleaned_data
+    join = request.POST.get("join", "")
+    household = selectors.household_for(actor, int(join) if join.isdigit() else 0)
+    report = possible_duplicates_for(actor, people, d["phone"])
+    family = report.family(household.pk)
+    if family is None:
+        form.add_error(None, _("That household does not look like this family: check again."))
+        return _registration_page(request, form, members, status=422)
+    newcomers = [i for i in range(len(people)) if i not in family.members_there]
+    if not newcomers:  # also a repeated submit: the newcomers are in the family by now
+        messages.info(request, _("Everyone typed is in this household already."))
+        return redirect("desk_household", pk=household.pk)
+    renumbered = {old: new for new, old in enumerate(newcomers)}
+    pairs = [
+        replace(p, member_index=renumbered[p.member_index])
+        for p in report.shown
+        if p.member_index in renumbered and p.person_id not in family.person_ids
+    ]
     try:
-        total = int(data.get("m-TOTAL_FORMS", MEMBER_ROWS) or MEMBER_ROWS)
-    except ValueError:  # a tampered count (tests/test_hostile_input.py): the rows drawn
-        total = MEMBER_ROWS
-    data["m-TOTAL_FORMS"] = str(max(0, min(total + extra, 30)))
-    return MemberFormSet(data, prefix="m")
+        do_add_to_household_at_desk(
+            actor=actor, household=household, newcomers=[people[i] for i in newcomers],
+            origin=d["origin"], mode=d["mode"], shown_duplicates=pairs,
+        )  # fmt: skip
+    except ShelterRefused:
+        form.add_error(
+            None, _("The family's shelter has no room for the newcomers: nobody was added.")
+        )
+        return _registration_page(request, form, members, status=409)
+    messages.success(request, _("Added to the household."))
+    return redirect("desk_household", pk=household.pk)
 
 
 def _chosen_shelter(actor, d) -> Shelter | None:  # type: ignore[no-untyped-def]
@@ -173,6 +245,7 @@ def _registration_page(request, form, members, status=200, **extra) -> HttpRespo
             "form": form,
             "members": members,
             "settlements": settlement_labels(),
+            "surname_endings": SURNAME_ENDINGS,
             **extra,
         },
         status=status,

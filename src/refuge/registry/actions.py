@@ -92,6 +92,59 @@ def do_register_households(
     ]
 
 
+def do_register_household(
+    *, operation: Operation, registration: Registration, recorded_by: object | None = None
+) -> tuple[Household, bool]:
+    """Register one household; returns it and whether this call created it.
+
+    With an idempotency key already used, the household registered with it comes back
+    with False, also when another transaction committed it a moment ago: the caller
+    must then do none of the follow-up writes (places, audit) a second time.
+    """
+    _check(registration)
+    key = registration.idempotency_key
+    if key and (earlier := Household.objects.filter(idempotency_key=key).first()):
+        return earlier, False
+    try:
+        with transaction.atomic():
+            (household,) = _register(operation, [registration], recorded_by, 1)
+    except IntegrityError:
+        # The same key committed by a concurrent submit between the lookup and the insert.
+        earlier = Household.objects.filter(idempotency_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier, False
+    return household, True
+
+
+def do_add_members(
+    *,
+    household: Household,
+    members: Sequence[MemberData],
+    origin: Settlement,
+    mode: str,
+    left_at: datetime,
+    registered_at: datetime,
+    reception_point: ReceptionPoint,
+    recorded_by: object | None = None,
+) -> list[Person]:
+    """Add people to a household registered earlier, with their own two ledger events.
+
+    For relatives who arrive after their family: they left home and were registered
+    when they did, not when the family did.
+    """
+    fresh = Registration(
+        reception_point=reception_point, origin=origin, left_at=left_at, mode=mode,
+        registered_at=registered_at, destination=household.destination, members=members,
+        destination_region=household.destination_region,
+    )  # fmt: skip
+    _check(fresh)
+    with transaction.atomic():
+        persons = Person.objects.bulk_create([_person(household, m) for m in members])
+        record_events(_events(household.operation_id, household, fresh, persons, recorded_by))
+    return persons
+
+
 def _register(
     operation: Operation,
     registrations: Sequence[Registration],
@@ -127,37 +180,50 @@ def _register(
     rows = []
     people = iter(persons)
     for household, r in zip(households, registrations, strict=True):
-        common = {
-            "operation_id": operation.pk,
-            "household_id": household.pk,
-            "recorded_by_id": getattr(recorded_by, "pk", None),
-        }
-        for _ in r.members:
-            person = next(people)
-            rows.append(
-                event(
-                    kind=Movement.Kind.LEFT_HOME,
-                    at=r.left_at,
-                    person_id=person.pk,
-                    mode=r.mode,
-                    settlement_id=r.origin.pk,
-                    district_id=r.origin.district_id,
-                    **common,
-                )
-            )
-            rows.append(
-                event(
-                    kind=Movement.Kind.REGISTERED,
-                    at=r.registered_at,
-                    person_id=person.pk,
-                    reception_point_id=r.reception_point.pk,
-                    destination=r.destination,
-                    destination_region_id=getattr(r.destination_region, "pk", None),
-                    **common,
-                )
-            )
+        mine = [next(people) for _ in r.members]
+        rows.extend(_events(operation.pk, household, r, mine, recorded_by))
     record_events(rows)
     return households
+
+
+def _events(
+    operation_id: int,
+    household: Household,
+    r: Registration,
+    persons: Sequence[Person],
+    recorded_by: object | None,
+) -> list[tuple[object, ...]]:
+    """Each person's `left_home` and `registered` events."""
+    common = {
+        "operation_id": operation_id,
+        "household_id": household.pk,
+        "recorded_by_id": getattr(recorded_by, "pk", None),
+    }
+    rows = []
+    for person in persons:
+        rows.append(
+            event(
+                kind=Movement.Kind.LEFT_HOME,
+                at=r.left_at,
+                person_id=person.pk,
+                mode=r.mode,
+                settlement_id=r.origin.pk,
+                district_id=r.origin.district_id,
+                **common,
+            )
+        )
+        rows.append(
+            event(
+                kind=Movement.Kind.REGISTERED,
+                at=r.registered_at,
+                person_id=person.pk,
+                reception_point_id=r.reception_point.pk,
+                destination=r.destination,
+                destination_region_id=getattr(r.destination_region, "pk", None),
+                **common,
+            )
+        )
+    return rows
 
 
 def _person(household: Household, m: MemberData) -> Person:

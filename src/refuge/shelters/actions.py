@@ -44,10 +44,15 @@ def _members(household: Household, members: Sequence[Person] | None) -> list[Per
 
 
 def do_assign(
-    *, household: Household, shelter: Shelter, at: datetime, recorded_by: object | None = None
+    *,
+    household: Household,
+    shelter: Shelter,
+    at: datetime,
+    recorded_by: object | None = None,
+    members: Sequence[Person] | None = None,
 ) -> int:
-    """Reserve places for a household in a shelter; returns the number reserved."""
-    people = _members(household, None)
+    """Reserve places for a household (or `members` of it) in a shelter; returns how many."""
+    people = _members(household, members)
     n = len(people)
     with transaction.atomic():
         taken = Shelter.objects.filter(

@@ -236,3 +236,32 @@ def feminine_surname(surname: str) -> str:
 
 def given_name(ident: str) -> GivenName:
     return GIVEN_NAMES[IDENT_INDEX[ident]]
+
+
+# Masculine and feminine endings a desk can swap without knowing the name: possessive
+# (-ов, -ев, -ин) and the -ский/-цкий adjectival forms, Russian and Ukrainian, and their
+# common Latin spellings. Longer endings first. -ой/-ий/-ая are left out on purpose:
+# Толстая goes back to Толстой but Бережная to Бережный, which no ending alone decides.
+# Ukrainian -енко, -ук, -ко, -ів are the same for both sexes and match nothing here.
+SURNAME_GENDER_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("ський", "ська"), ("цький", "цька"), ("ский", "ская"), ("цкий", "цкая"),
+    ("ов", "ова"), ("ев", "ева"), ("ёв", "ёва"), ("ин", "ина"), ("ын", "ына"),
+    ("skiy", "skaya"), ("sky", "skaya"), ("ov", "ova"), ("ev", "eva"), ("in", "ina"),
+)  # fmt: skip
+
+
+def surname_for_sex(surname: str, sex: str) -> str:
+    """The family member's surname in the form for `sex` ("F" or "M"; anything else: as is).
+
+    Иванов -> Иванова for a woman and back for a man; Шевченко stays Шевченко. The
+    registration page's script applies the same table (it is rendered into the page).
+    """
+    lower = surname.lower()
+    for masc, fem in SURNAME_GENDER_ENDINGS:
+        have, want = (masc, fem) if sex == "F" else (fem, masc) if sex == "M" else ("", "")
+        if have and lower.endswith(have) and len(lower) > len(have) + 1:
+            if lower.endswith(want):
+                return surname  # already in that form (Иванова ends in -ова and in -а…)
+            ending = want.upper() if surname[-1].isupper() else want
+            return surname[: len(surname) - len(have)] + ending
+    return surname

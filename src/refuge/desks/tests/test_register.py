@@ -99,7 +99,7 @@ def test_possible_duplicates_are_shown_before_saving(world: World, registrar: Cl
     )
     before = _counts()
     html = registrar.post("/desk/register/", data).content.decode()
-    assert "Possibly registered already" in html
+    assert "They may be registered already" in html
     assert f"/desk/households/{world.household_a.pk}/" in html
     assert _counts() == before  # the first submit only checks
 
@@ -178,7 +178,7 @@ def test_the_confirmation_keeps_the_suggested_shelter(world: World, registrar: C
         destination="shelter",
     )
     html = registrar.post("/desk/register/", data).content.decode()
-    assert "Possibly registered already" in html
+    assert "They may be registered already" in html
     suggested = re.search(r'name="shelter" value="(\d+)"', html)
     assert suggested, "no shelter suggested"
     data["shelter"] = suggested.group(1)

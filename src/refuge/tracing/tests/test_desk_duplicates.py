@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import pytest
+from django.core import signing
 from django.db import connection
 
-from refuge.desks import views
+from refuge.audit.models import AuditEvent
+from refuge.desks import duplicates
 from refuge.desks.duplicates import (
     DESK_MIN_PROBABILITY,
     find_possible_duplicates,
@@ -28,7 +31,7 @@ TATIANA = MemberData(given_name="Татьяна", family_name="Иванова", 
 
 
 def test_the_desk_shows_a_cyrillic_registration_for_a_name_typed_in_latin(world: World) -> None:
-    tatiana = one(register_people(world, TATIANA, point="b"))
+    tatiana = one(register_people(world, TATIANA, point="a"))
     registrar = client_for(world, "registrar_a")
     data = registration_post(
         [{"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}],
@@ -36,9 +39,38 @@ def test_the_desk_shows_a_cyrillic_registration_for_a_name_typed_in_latin(world:
         destination_address="Lenina 1",
     )
     html = registrar.post("/desk/register/", data).content.decode()
-    assert "Possibly registered already" in html
+    assert "They may be registered already" in html
     assert "Иванова Татьяна" in html
     assert f"/desk/households/{tatiana.household_id}/" in html
+
+
+def test_a_registration_at_another_point_is_named_to_nobody_at_the_desk(world: World) -> None:
+    """Issue 13: the warning must not be a window into every reception point."""
+    born = replace(TATIANA, birth_month=3, birth_day=14)
+    tatiana = one(register_people(world, born, point="b"))
+    registrar = client_for(world, "registrar_a")
+    data = registration_post(
+        [{"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}],
+        destination_region=str(Region.objects.get(code="RU-MOW").pk),
+        destination_address="Lenina 1",
+    )
+    page = html.unescape(registrar.post("/desk/register/", data).content.decode())
+    assert "Someone much like Ivanova Tatiana is already registered elsewhere" in page
+    secrets = ("Иванова", "Татьяна", "14.03", "03-14", str(tatiana.pk), str(tatiana.household_id))
+    warning = re.search(r'<section class="confirm".*?</section>', page, re.S)
+    assert warning, "the warning is on the page"
+    for secret in secrets:
+        assert secret not in warning.group(0), secret
+        assert f"/{secret}/" not in page and f'value="{secret}"' not in page.split("<select")[0]
+    shown = re.search(r'name="shown" value="([^"]+)"', page)
+    assert (
+        shown
+        and str(tatiana.pk)
+        not in signing.loads(shown.group(1), salt="refuge.desks.shown-duplicates").__repr__()
+    )  # the signed field is readable: it must not hold the id either
+    told = AuditEvent.objects.get(object_type="person", object_id=str(tatiana.pk))
+    assert told.username == "registrar_a" and "outside the registrar's scope" in told.summary
+    assert "Иванова" not in told.summary
 
 
 def test_a_different_woman_of_the_same_surname_is_not_offered(world: World) -> None:
@@ -102,7 +134,7 @@ def _register_at_desk(world: World, member: dict[str, str], confirm: bool = Fals
 def test_saving_despite_the_warning_queues_the_pair_for_a_tracing_officer(world: World) -> None:
     tatiana = one(register_people(world, TATIANA, point="b"))
     typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
-    assert "Possibly registered already" in _register_at_desk(world, typed).content.decode()
+    assert "They may be registered already" in _register_at_desk(world, typed).content.decode()
     assert not DuplicateCandidate.objects.exists()  # shown, nothing saved yet
     assert _register_at_desk(world, typed, confirm=True).status_code == 302
     again = Person.objects.get(given_name="Tatiana")
@@ -138,7 +170,7 @@ def test_saving_from_the_page_queues_what_it_showed_without_checking_again(
     typed = {"family_name": "Ivanova", "given_name": "Tatiana", "birth_date": "1952"}
 
     def no_second_check() -> None:
-        monkeypatch.setattr(views, "find_possible_duplicates", None)  # calling it would fail
+        monkeypatch.setattr(duplicates, "find_possible_duplicates", None)  # calling it would fail
 
     assert _confirm_from_the_page(world, typed, no_second_check).status_code == 302
     pair = DuplicateCandidate.objects.get()
