@@ -60,7 +60,17 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
                 "tracing": 404,
             },
         ),
-        "desk_search": ("/desk/search/", {"national": 200, "tracing": 200}),
+        "desk_search": (
+            "/desk/search/",
+            {
+                "national": 200,
+                "regional": 200,
+                "registrar_a": 200,
+                "registrar_b": 200,
+                "manager": 200,
+                "tracing": 200,
+            },
+        ),
         "desk_shelters": ("/desk/shelters/", {"national": 200, "regional": 200, "manager": 200}),
         "desk_shelters_export": ("/desk/shelters/export.csv", {"national": 200, "regional": 200}),
         "desk_shelters_export@xlsx": (
