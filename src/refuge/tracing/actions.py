@@ -22,6 +22,7 @@ from refuge.core.linkage.engine import (
     RefugeLinker,
     ScoredPair,
 )
+from refuge.core.linkage.households import household_pairs
 from refuge.core.linkage.records import BirthDate, PersonRecord
 from refuge.operations.models import Operation
 from refuge.registry.models import Person
@@ -245,7 +246,8 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
     """Run the batch engine over the operation's registry and queue pairs for review.
 
     Persons already merged into another are left out (their kept person stands for
-    them). Pairs the engine would merge go to the queue like the rest, unless
+    them). Members of one household are paired only on their own fields, and a person
+    at most once with each other household (`core.linkage.households`). Pairs the engine would merge go to the queue like the rest, unless
     `auto_merge`: then only those at the documented threshold (0.99, no contradiction,
     a personal field agreeing) are merged, each into the lowest id of its cluster.
     """
@@ -257,7 +259,11 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
     )
     people = keys.load(ids)
     result = RefugeLinker().dedupe([p.record for p in people])
-    pairs = result.scored_pairs(min_probability=REVIEW_PROBABILITY)
+    pairs = household_pairs(
+        result.scored_pairs(min_probability=REVIEW_PROBABILITY),
+        {p.record.record_id: p.household_id for p in people},
+        REVIEW_PROBABILITY,
+    )
     rows = [
         DuplicateCandidate.between(
             int(pair.left_id),
