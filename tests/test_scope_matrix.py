@@ -123,6 +123,10 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "tracing_queue": ("/tracing/", {"national": 200, "tracing": 200}),
         "tracing_pair": ("/tracing/pairs/999999/", {"national": 404, "tracing": 404}),
         "tracing_decide": ("/tracing/pairs/999999/decide/", {"national": 405, "tracing": 405}),
+        "tracing_merge_household": (
+            "/tracing/pairs/999999/household/",
+            {"national": 404, "tracing": 404},
+        ),
         "tracing_undo_merge": ("/tracing/merges/999999/undo/", {"national": 405, "tracing": 405}),
         "tracing_enquiries": ("/tracing/enquiries/", {"national": 200, "tracing": 200}),
         "tracing_enquiry": ("/tracing/enquiries/999999/", {"national": 404, "tracing": 404}),

@@ -14,17 +14,30 @@ Two rules, both on pairs already scored:
 * Between two households, a person is at most one person of the other household.
   A family registered twice pairs member with member; the cross pairs (the husband's
   second registration against the wife's first) are kept out, best pairs first.
+
+`pair_members` pairs the members of two registrations of one family the same way, for
+an officer merging the whole household at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from refuge.core.linkage.engine import AUTO_MERGE_PROBABILITY, Decision, ScoredPair
-from refuge.core.linkage.model import probability
+from refuge.core.linkage.engine import (
+    AUTO_MERGE_PROBABILITY,
+    REVIEW_PROBABILITY,
+    Decision,
+    Evidence,
+    ScoredPair,
+    evidence_of,
+    score,
+)
+from refuge.core.linkage.features import build_features
+from refuge.core.linkage.model import LinkageModel, probability
+from refuge.core.linkage.records import PersonRecord
 
 # What members of one household share, so it says nothing about which member a record is.
 HOUSEHOLD_COMPARISONS = frozenset({"family_name", "phone", "residence", "postcode"})
@@ -71,3 +84,49 @@ def household_pairs(
         partner.add((pair.right_id, a))
         kept.append(pair)
     return kept
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPair:
+    """A member of one registration of a family and the member of the other they are."""
+
+    left: int  # index into the left household's records
+    right: int
+    probability: float
+    evidence: tuple[Evidence, ...]
+    contradictions: tuple[str, ...]
+    swapped_names: bool
+
+
+def pair_members(
+    model: LinkageModel,
+    left: Sequence[PersonRecord],
+    right: Sequence[PersonRecord],
+    review_at: float = REVIEW_PROBABILITY,
+) -> list[MemberPair]:
+    """Pair the members of two registrations of one family, each at most once, best first.
+
+    Every member is scored against every member of the other registration; a pair needs
+    the review probability and nothing against it. A member with no such partner (a
+    child registered only once) stays unpaired.
+    """
+    if not left or not right:
+        return []
+    li = np.repeat(np.arange(len(left), dtype=np.int64), len(right))
+    ri = np.tile(np.arange(len(right), dtype=np.int64), len(left))
+    scored = score(model, build_features(left), li, build_features(right), ri)
+    out: list[MemberPair] = []
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    for k in np.argsort(-scored.weight, kind="stable").tolist():
+        a, b = int(li[k]), int(ri[k])
+        p = float(scored.probability[k])
+        if p < review_at or scored.contradicted[k] or a in taken_left or b in taken_right:
+            continue
+        evidence, against = evidence_of(
+            model, scored.levels[k], bool(scored.corroborated[k]), bool(scored.contradicted[k])
+        )
+        taken_left.add(a)
+        taken_right.add(b)
+        out.append(MemberPair(a, b, p, evidence, against, bool(scored.swapped[k])))
+    return sorted(out, key=lambda m: m.left)
