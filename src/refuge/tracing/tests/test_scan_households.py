@@ -86,3 +86,19 @@ def test_a_family_registered_twice_pairs_member_with_member_only(world: World) -
         hours_ago=6,
     )
     assert _pairs() == {("Пётр", "Petro"), ("Мария", "Маша"), ("Анна", "Анна"), ("Дарья", "Дарья")}
+
+
+def test_one_document_number_says_two_registrations_in_a_household_are_one_person(
+    world: World,
+) -> None:
+    # A grandmother typed twice by a tired clerk: once in full, once as "Оля" with her
+    # passport and nothing else of her own. Only the document says it is her.
+    _household(
+        world,
+        MemberData(
+            "Ольга", "Тарасова", "Ивановна", "F", 1948, 3, 14, document_number="3804 512377"
+        ),
+        GRANDDAUGHTER,
+        MemberData("Оля", "Тарасова", "", "F", document_number="3804512377"),
+    )
+    assert _pairs() == {("Ольга", "Оля")}
