@@ -202,7 +202,8 @@ def household_pairing(actor: Actor, pk: int) -> HouseholdPairing:
     if households[0].pk == households[1].pk:
         raise OutOfScope(pk)  # one household: nothing to merge household-wise
     people = [list(h.members.order_by("pk")) for h in households]
-    records = [[r.record for r in keys.load(p.pk for p in side)] for side in people]
+    loaded = {r.person_id: r.record for r in keys.load(p.pk for side in people for p in side)}
+    records = [[loaded[p.pk] for p in side] for side in people]  # in the members' order
     matched = pair_members(desk_model(), records[0], records[1])
     rows = [
         MemberRow(
