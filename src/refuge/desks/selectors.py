@@ -252,15 +252,15 @@ def search_persons(
         people = people.filter(household__phone__in=_phones_matching(phone_digits))
     if document_key(document):
         people = people.filter(document_key=document_key(document))
-    found = _ranked(people, typed, bool(phone_digits), bool(document_key(document)))
+    found, total = _ranked(people, typed, bool(phone_digits), bool(document_key(document)))
     kinds = [k for k, v in (("name", typed), ("phone", phone_digits), ("document", document)) if v]
     do_record(
         actor=actor,
         action=A.SEARCH,
         object_type="person",
-        summary=f"search by {', '.join(kinds)}: {len(found)} found",
+        summary=f"search by {', '.join(kinds)}: {total} found",
     )
-    return SearchResult(found[:MOST_FOUND], len(found) > MOST_FOUND)
+    return SearchResult(found, total > MOST_FOUND)
 
 
 # Family names are few (a registry of 124,000 has some hundreds to thousands): comparing
@@ -273,15 +273,29 @@ def _family_names_denoted(typed: list[str]) -> set[str]:
 
 
 def _phones_matching(typed_digits: str) -> set[str]:
-    phones = Household.objects.exclude(phone="").order_by().values_list("phone", flat=True)
-    return {p for p in phones.distinct() if phone_matches(typed_digits, p)}
+    # However a phone is written, it ends with its last digit: the database keeps a tenth.
+    phones = Household.objects.filter(phone__endswith=typed_digits[-1]).order_by()
+    return {
+        p
+        for p in phones.values_list("phone", flat=True).distinct()
+        if phone_matches(typed_digits, p)
+    }
 
 
-def _ranked(people: QuerySet[Person], typed: list[str], phone: bool, document: bool) -> list[Found]:
-    found = []
-    for p in people.select_related("household__reception_point")[: MOST_FOUND * 40]:
-        rank = name_match(typed, (p.given_name, p.patronymic, p.family_name)) if typed else 1
+def _ranked(
+    people: QuerySet[Person], typed: list[str], phone: bool, document: bool
+) -> tuple[list[Found], int]:
+    """The best MOST_FOUND matches, and how many matched: ranked on the names alone,
+    only those shown loaded whole."""
+    ranked = []
+    names = people.values_list("pk", "given_name", "patronymic", "family_name")
+    for pk, given, patronymic, family in names[: MOST_FOUND * 40]:
+        rank = name_match(typed, (given, patronymic, family)) if typed else 1
         if rank:
-            found.append(Found(p, rank, phone, document))
-    found.sort(key=lambda f: (-f.rank, f.person.family_name, f.person.given_name, f.person.pk))
-    return found
+            ranked.append((-rank, family, given, pk))
+    ranked.sort()
+    best = ranked[:MOST_FOUND]
+    shown = Person.objects.select_related("household__reception_point").in_bulk(
+        [pk for *_, pk in best]
+    )
+    return [Found(shown[pk], -rank, phone, document) for rank, _, _, pk in best], len(ranked)
