@@ -60,7 +60,17 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
                 "tracing": 404,
             },
         ),
-        "desk_search": ("/desk/search/", {"national": 200, "tracing": 200}),
+        "desk_search": (
+            "/desk/search/",
+            {
+                "national": 200,
+                "regional": 200,
+                "registrar_a": 200,
+                "registrar_b": 200,
+                "manager": 200,
+                "tracing": 200,
+            },
+        ),
         "desk_shelters": ("/desk/shelters/", {"national": 200, "regional": 200, "manager": 200}),
         "desk_shelters_export": ("/desk/shelters/export.csv", {"national": 200, "regional": 200}),
         "desk_shelters_export@xlsx": (
@@ -113,6 +123,10 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "tracing_queue": ("/tracing/", {"national": 200, "tracing": 200}),
         "tracing_pair": ("/tracing/pairs/999999/", {"national": 404, "tracing": 404}),
         "tracing_decide": ("/tracing/pairs/999999/decide/", {"national": 405, "tracing": 405}),
+        "tracing_merge_household": (
+            "/tracing/pairs/999999/household/",
+            {"national": 404, "tracing": 404},
+        ),
         "tracing_undo_merge": ("/tracing/merges/999999/undo/", {"national": 405, "tracing": 405}),
         "tracing_enquiries": ("/tracing/enquiries/", {"national": 200, "tracing": 200}),
         "tracing_enquiry_by_reference": (

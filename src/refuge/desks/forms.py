@@ -12,10 +12,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.core.linkage.search import MIN_PHONE_DIGITS, digits, words
 from refuge.geo.models import Region, Settlement
 from refuge.geo.selectors import region_choices
 from refuge.movements.models import Movement
-from refuge.registry.actions import MemberData
+from refuge.registry.actions import MemberData, document_key
 from refuge.registry.models import Destination, Person
 from refuge.shelters.models import Status
 
@@ -370,5 +371,37 @@ class ShelterFilterForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    """A name in any script or spelling, a phone number's digits, a document number."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Any formatting; the last four digits or more are enough."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    document = forms.CharField(
+        label=_("Document number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and len(digits(phone)) < MIN_PHONE_DIGITS:
+            raise forms.ValidationError(_("Type at least four digits of the phone number."))
+        return phone
+
+    def clean(self) -> dict[str, object]:
+        d = super().clean()
+        name = words(d.get("family_name", ""))
+        if d.get("given_name", "").strip() and not name:
+            self.add_error("family_name", _("Type the family name too."))
+        elif not (self.errors or name or d.get("phone") or document_key(d.get("document", ""))):
+            raise forms.ValidationError(
+                _("Type a family name, a phone number or a document number.")
+            )
+        return d

@@ -10,8 +10,10 @@ from refuge.accounts.models import Role
 from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.core.linkage.search import digits, name_match, phone_matches, word_match, words
 from refuge.geo.models import Region
 from refuge.movements.models import Movement
+from refuge.registry.actions import document_key
 from refuge.registry.models import Household, Person
 from refuge.shelters.models import Shelter, Status
 
@@ -207,21 +209,93 @@ def region_for(actor: Actor, code: str) -> RegionSummary:
     )
 
 
-def search_persons(actor: Actor, *, family_name: str, given_name: str = "") -> list[Person]:
-    people = Person.objects.filter(household__in=households_for(actor)).filter(
-        Q(family_name__iexact=family_name.strip())
-        | Q(family_name__in={family_name.strip(), family_name.strip().capitalize()})
-    )
-    if given_name.strip():
-        people = people.filter(
-            Q(given_name__iexact=given_name.strip())
-            | Q(given_name__in={given_name.strip(), given_name.strip().capitalize()})
-        )
-    found = list(people.select_related("household").order_by("family_name", "given_name")[:100])
+MOST_FOUND = 50
+
+
+@dataclass(frozen=True)
+class Found:
+    """A person the search found, with what matched, best first."""
+
+    person: Person
+    rank: int
+    by_phone: bool
+    by_document: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    found: list[Found]
+    more: bool  # more matched than are shown: the registrar should type more
+
+
+def search_persons(
+    actor: Actor,
+    *,
+    family_name: str = "",
+    given_name: str = "",
+    phone: str = "",
+    document: str = "",
+) -> SearchResult:
+    """Persons in the actor's scope whom every term given denotes, ranked, at most MOST_FOUND.
+
+    Names match in any script, form, diminutive or one typing slip (`core.linkage.search`),
+    each typed word against any name part; phone on its digits (the last ones are
+    enough); document on its letters and digits. The audit entry says which kinds of
+    term were used and how many were found, never the terms.
+    """
+    typed = words(f"{family_name} {given_name}")
+    people = Person.objects.filter(household__in=households_for(actor))
+    if typed:
+        people = people.filter(family_name__in=_family_names_denoted(typed) | set(typed))
+    phone_digits = digits(phone)
+    if phone_digits:
+        people = people.filter(household__phone__in=_phones_matching(phone_digits))
+    if document_key(document):
+        people = people.filter(document_key=document_key(document))
+    found, total = _ranked(people, typed, bool(phone_digits), bool(document_key(document)))
+    kinds = [k for k, v in (("name", typed), ("phone", phone_digits), ("document", document)) if v]
     do_record(
         actor=actor,
         action=A.SEARCH,
         object_type="person",
-        summary=f"name search: {len(found)} found",
+        summary=f"search by {', '.join(kinds)}: {total} found",
     )
-    return found
+    return SearchResult(found, total > MOST_FOUND)
+
+
+# Family names are few (a registry of 124,000 has some hundreds to thousands): comparing
+# each with the typed words in Python finds every spelling the database cannot. They are
+# read from the (family_name, given_name) index alone, the scope applied afterwards to the
+# persons: joining each person to its household first made a search take seconds at scale 1.
+def _family_names_denoted(typed: list[str]) -> set[str]:
+    names = Person.objects.order_by().values_list("family_name", flat=True).distinct()
+    return {n for n in names if any(word_match(w, n) for w in typed)}
+
+
+def _phones_matching(typed_digits: str) -> set[str]:
+    # However a phone is written, it ends with its last digit: the database keeps a tenth.
+    phones = Household.objects.filter(phone__endswith=typed_digits[-1]).order_by()
+    return {
+        p
+        for p in phones.values_list("phone", flat=True).distinct()
+        if phone_matches(typed_digits, p)
+    }
+
+
+def _ranked(
+    people: QuerySet[Person], typed: list[str], phone: bool, document: bool
+) -> tuple[list[Found], int]:
+    """The best MOST_FOUND matches, and how many matched: ranked on the names alone,
+    only those shown loaded whole."""
+    ranked = []
+    names = people.values_list("pk", "given_name", "patronymic", "family_name")
+    for pk, given, patronymic, family in names[: MOST_FOUND * 40]:
+        rank = name_match(typed, (given, patronymic, family)) if typed else 1
+        if rank:
+            ranked.append((-rank, family, given, pk))
+    ranked.sort()
+    best = ranked[:MOST_FOUND]
+    shown = Person.objects.select_related("household__reception_point").in_bulk(
+        [pk for *_, pk in best]
+    )
+    return [Found(shown[pk], -rank, phone, document) for rank, _, _, pk in best], len(ranked)

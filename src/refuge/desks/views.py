@@ -269,14 +269,16 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(R.NATIONAL_COORDINATOR, R.TRACING_OFFICER)
+@role_required(*HOUSEHOLD_READERS)
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
+    # POST only: what was typed (a name, a phone) never reaches a URL or a log line.
     form = PersonSearchForm(request.POST or None)
-    found = None
+    result = None
     if request.method == "POST" and form.is_valid():
-        found = selectors.search_persons(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
-    return render(request, "desks/search.html", {"form": form, "found": found})
+        result = selectors.search_persons(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, "desks/search.html", {"form": form, "result": result}, status=status)
 
 
 @role_required(*SHELTER_DESK)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from refuge.core.geodesy import great_circle_km
+from refuge.core.linkage.generator import reregistration
+from refuge.core.linkage.records import BirthDate, PersonRecord
 from refuge.core.placement import Options
 from refuge.core.population.evacuation import (
     KURSK_2024_DAILY,
@@ -32,6 +35,7 @@ from refuge.operations.selectors import coverage_start
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.actions import MemberData, Registration, do_register_households
 from refuge.registry.models import Household, ReceptionPoint
+from refuge.scenario.duplicates import second_registration_key
 from refuge.scenario.network import plan_shelters
 from refuge.shelters.actions import Arrival, do_assign, do_change_status, do_check_in, do_check_out
 from refuge.shelters.models import Shelter, ShelterChange, Status
@@ -48,10 +52,23 @@ class ScenarioError(Exception):
 
 
 def load(
-    *, scale: float = 1.0, seed: int = 2024, progress: Callable[[str], None] = print
+    *,
+    scale: float = 1.0,
+    seed: int = 2024,
+    reregistered: float = 0.0,
+    progress: Callable[[str], None] = print,
 ) -> Operation:
+    """Load the scenario; `reregistered` of the households register again elsewhere.
+
+    A re-registered household comes to another reception point hours or days later and
+    is typed again with the linkage generator's corruptions at a desk's rates (another
+    language's name form, a diminutive, a slip, the patronymic or the phone left out…),
+    through the same registration action: the duplicates tracing has to find.
+    """
     if not scale > 0:
         raise ScenarioError(f"--scale must be greater than 0, not {scale}")
+    if not 0 <= reregistered <= 1:
+        raise ScenarioError(f"--reregistered must be a share from 0 to 1, not {reregistered}")
     if Operation.objects.exists():
         raise ScenarioError(
             "the database already holds an operation; load a scenario into an empty database"
@@ -72,10 +89,15 @@ def load(
             scale=scale,
         )
         people = _People(operation, receptions, network)
+        again = _Reregistrations(people, reregistered, random.Random(seed + 1))
         for window, departures in _by_window(evacuation.run(windows), windows):
-            people.arrive(window, departures)
+            again.plan(people.arrive(window, departures))
+            again.register(until=window.end)
             progress(f"{window.end:%d %b}: {sum(d.household.size for d in departures)} left")
         people.leave_shelters(until=windows[-1].end)
+        again.register(until=None)
+        if reregistered:
+            progress(f"{again.persons} persons registered a second time")
     return operation
 
 
@@ -264,12 +286,13 @@ class _People:
         # next day, when more shelters have opened.
         self.waiting: list[tuple[Household, Departure]] = []
 
-    def arrive(self, window: Window, departures: list[Departure]) -> None:
+    def arrive(
+        self, window: Window, departures: list[Departure]
+    ) -> list[tuple[Household, Registration]]:
+        """Register the window's departures; returns each household with its registration."""
         self._open_shelters(until=window.end)
-        households = do_register_households(
-            operation=self.operation,
-            registrations=[self._registration(d) for d in departures],
-        )
+        registrations = [self._registration(d) for d in departures]
+        households = do_register_households(operation=self.operation, registrations=registrations)
         bound = [
             (h, d)
             for h, d in zip(households, departures, strict=True)
@@ -277,6 +300,7 @@ class _People:
         ]
         self.waiting = self._place(self.waiting + bound)
         self.leave_shelters(until=window.end)
+        return list(zip(households, registrations, strict=True))
 
     def _open_shelters(self, until: datetime) -> None:
         while self.unopened and self.opens_at[self.unopened[0].pk] < until:
@@ -362,6 +386,74 @@ class _People:
         self.stays = [s for s in self.stays if s[0] >= until]
         for at, household, shelter in sorted(due, key=lambda s: s[0]):
             do_check_out(household=household, shelter=shelter, at=at, to="relatives")
+
+
+class _Reregistrations:
+    """Households that register a second time, at another point, typed again."""
+
+    def __init__(self, people: _People, share: float, rng: random.Random) -> None:
+        self.people, self.share, self.rng = people, share, rng
+        self.due: list[Registration] = []
+        self.persons = 0
+
+    def plan(self, registered: list[tuple[Household, Registration]]) -> None:
+        for household, first in registered:
+            if self.share and self.rng.random() < self.share:
+                self.due.append(self._again(household, first))
+
+    def register(self, until: datetime | None) -> None:
+        now = [r for r in self.due if until is None or r.registered_at < until]
+        self.due = [r for r in self.due if r not in now]
+        if now:
+            do_register_households(operation=self.people.operation, registrations=now)
+            self.persons += sum(len(r.members) for r in now)
+
+    def _again(self, household: Household, first: Registration) -> Registration:
+        rng = self.rng
+        others = [p for p in self.people.receptions.values() if p != first.reception_point]
+        typed = [
+            reregistration(rng, _record(m, first.phone), f"again-{i}", "reception")
+            for i, m in enumerate(first.members)
+        ]
+        bound_for_shelter = first.destination == "shelter"
+        return replace(
+            first,
+            reception_point=rng.choice(others),
+            registered_at=first.registered_at + timedelta(hours=rng.uniform(3, 72)),
+            # Their places were taken at the first desk; the second desk sends them on.
+            destination="relatives" if bound_for_shelter else first.destination,
+            destination_region=(
+                self.people.operation.affected_region if bound_for_shelter
+                else first.destination_region
+            ),
+            phone=typed[0].phone,
+            members=[_member(r, m) for r, m in zip(typed, first.members, strict=True)],
+            # Names the first registration, so a benchmark can tell true duplicates.
+            idempotency_key=second_registration_key(household.pk),
+        )  # fmt: skip
+
+
+def _record(m: MemberData, phone: str) -> PersonRecord:
+    return PersonRecord(
+        record_id="", given_name=m.given_name, patronymic=m.patronymic,
+        family_name=m.family_name, sex=m.sex,
+        birth_date=BirthDate(m.birth_year, m.birth_month, m.birth_day) if m.birth_year else None,
+        phone=phone,
+    )  # fmt: skip
+
+
+def _member(typed: PersonRecord, first: MemberData) -> MemberData:
+    d = typed.birth_date
+    return replace(
+        first,
+        given_name=typed.given_name,
+        patronymic=typed.patronymic,
+        family_name=typed.family_name,
+        sex=typed.sex.upper(),
+        birth_year=d.year if d else None,
+        birth_month=d.month if d else None,
+        birth_day=d.day if d and d.month else None,
+    )
 
 
 __all__ = ["load", "ScenarioError", "defaultdict"]

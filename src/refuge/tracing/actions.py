@@ -7,6 +7,7 @@ same person as another; undoing it stamps the row and reopens the pair.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,13 +24,14 @@ from refuge.core.linkage.engine import (
     RefugeLinker,
     ScoredPair,
 )
+from refuge.core.linkage.households import household_pairs
 from refuge.core.linkage.records import BirthDate, PersonRecord
 from refuge.limits.references import do_give_reference
 from refuge.limits.store import Limit, take
 from refuge.operations.models import Operation
-from refuge.registry.models import Person
+from refuge.registry.models import Household, Person
 from refuge.tracing import keys
-from refuge.tracing.models import DuplicateCandidate, Enquiry, Merge
+from refuge.tracing.models import DuplicateCandidate, Enquiry, HouseholdMerge, Merge
 
 A = AuditEvent.Action
 PUBLIC_SEARCH = "public_search"
@@ -89,25 +91,109 @@ def do_keep_apart(*, actor: Actor, candidate: DuplicateCandidate, reason: str) -
 
 
 def do_undo_merge(*, actor: Actor, merge: Merge) -> None:
-    """Undo a merge; the row stays with who undid it, and the pair is open again."""
+    """Undo a merge; the row stays with who undid it, and the pair is open again.
+
+    A merge made as part of a household merge undoes the whole household merge.
+    """
     with transaction.atomic():
         live = Merge.objects.select_for_update().get(pk=merge.pk)
         if live.undone_at is not None:
             raise DecisionRefused
-        live.undone_at = timezone.now()
-        live.undone_by = _user(actor)
-        live.save(update_fields=["undone_at", "undone_by"])
-        if live.candidate_id is not None:
-            DuplicateCandidate.objects.filter(pk=live.candidate_id).update(
-                status=DuplicateCandidate.Status.OPEN, decided_at=None, decided_by=None
-            )
-        do_record(
-            actor=actor,
-            action=A.CHANGE,
-            object_type="person",
-            object_id=live.merged_id,
-            summary=f"merge into person {live.kept_id} undone (merge {live.pk})",
+        if live.household_merge_id is not None:
+            _undo_household_merge(actor, live.household_merge_id)
+        else:
+            _undo(actor, live, timezone.now())
+
+
+def _undo(actor: Actor, live: Merge, now) -> None:  # type: ignore[no-untyped-def]
+    live.undone_at = now
+    live.undone_by = _user(actor)
+    live.save(update_fields=["undone_at", "undone_by"])
+    if live.candidate_id is not None:
+        DuplicateCandidate.objects.filter(pk=live.candidate_id).update(
+            status=DuplicateCandidate.Status.OPEN, decided_at=None, decided_by=None
         )
+    do_record(
+        actor=actor,
+        action=A.CHANGE,
+        object_type="person",
+        object_id=live.merged_id,
+        summary=f"merge into person {live.kept_id} undone (merge {live.pk})",
+    )
+
+
+def _undo_household_merge(actor: Actor, pk: int) -> None:
+    now = timezone.now()
+    household_merge = HouseholdMerge.objects.select_for_update().get(pk=pk)
+    household_merge.undone_at = now
+    household_merge.undone_by = _user(actor)
+    household_merge.save(update_fields=["undone_at", "undone_by"])
+    for live in household_merge.merges.select_for_update().filter(undone_at__isnull=True):
+        _undo(actor, live, now)
+
+
+def do_merge_households(
+    *,
+    actor: Actor,
+    kept: Household,
+    merged: Household,
+    members: Sequence[tuple[int, int]],
+    reason: str,
+) -> HouseholdMerge:
+    """Merge two registrations of one family: each (kept person, merged person) at once.
+
+    All or nothing, one audit entry per person merged; undone as one (`do_undo_merge`
+    on any of its merges). The pairs of the queue between those persons are decided.
+    """
+    kept_ids = set(kept.members.values_list("pk", flat=True))
+    merged_ids = set(merged.members.values_list("pk", flat=True))
+    if kept.pk == merged.pk or not members:
+        raise DecisionRefused
+    for a, b in members:
+        if a not in kept_ids or b not in merged_ids:
+            raise DecisionRefused
+    with transaction.atomic():
+        everyone = [i for pair in members for i in pair]
+        if (
+            Merge.objects.select_for_update()
+            .filter(merged_id__in=everyone, undone_at__isnull=True)
+            .exists()
+        ):
+            raise DecisionRefused  # someone was merged meanwhile: the officer looks again
+        now = timezone.now()
+        household_merge = HouseholdMerge.objects.create(
+            kept=kept, merged=merged, by=_user(actor), at=now, reason=reason
+        )
+        for kept_id, merged_id in members:
+            _merge_member(actor, household_merge, kept_id, merged_id, now)
+    return household_merge
+
+
+def _merge_member(
+    actor: Actor, household_merge: HouseholdMerge, kept_id: int, merged_id: int, now
+) -> None:  # type: ignore[no-untyped-def]
+    left, right = sorted((kept_id, merged_id))
+    pair = (
+        DuplicateCandidate.objects.select_for_update()
+        .filter(left_id=left, right_id=right, status=DuplicateCandidate.Status.OPEN)
+        .first()
+    )
+    Merge.objects.create(
+        kept_id=kept_id, merged_id=merged_id, candidate=pair, by=_user(actor), at=now,
+        reason=household_merge.reason, household_merge=household_merge,
+    )  # fmt: skip
+    if pair is not None:
+        _decide(pair, DuplicateCandidate.Status.MERGED, actor, now)
+    do_record(
+        actor=actor,
+        action=A.CHANGE,
+        object_type="person",
+        object_id=merged_id,
+        summary=(
+            f"merged into person {kept_id} with household {household_merge.merged_id} "
+            f"into {household_merge.kept_id} (household merge {household_merge.pk})"
+        ),
+    )
 
 
 def _decide(pair: DuplicateCandidate, status: str, actor: Actor, now) -> None:  # type: ignore[no-untyped-def]
@@ -272,7 +358,8 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
     """Run the batch engine over the operation's registry and queue pairs for review.
 
     Persons already merged into another are left out (their kept person stands for
-    them). Pairs the engine would merge go to the queue like the rest, unless
+    them). Members of one household are paired only on their own fields, and a person
+    at most once with each other household (`core.linkage.households`). Pairs the engine would merge go to the queue like the rest, unless
     `auto_merge`: then only those at the documented threshold (0.99, no contradiction,
     a personal field agreeing) are merged, each into the lowest id of its cluster.
     """
@@ -284,7 +371,11 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
     )
     people = keys.load(ids)
     result = RefugeLinker().dedupe([p.record for p in people])
-    pairs = result.scored_pairs(min_probability=REVIEW_PROBABILITY)
+    pairs = household_pairs(
+        result.scored_pairs(min_probability=REVIEW_PROBABILITY),
+        {p.record.record_id: p.household_id for p in people},
+        REVIEW_PROBABILITY,
+    )
     rows = [
         DuplicateCandidate.between(
             int(pair.left_id),

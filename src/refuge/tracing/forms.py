@@ -19,6 +19,15 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+class HouseholdMergeForm(forms.Form):
+    kept = forms.ChoiceField(
+        label=_("Keep the records of"),
+        choices=[("left", _("the left household")), ("right", _("the right household"))],
+        initial="left",
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
 class ResolveForm(forms.Form):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -50,7 +50,7 @@ LATE_WINDOW = 200
 _FIELDS = (
     "pk", "given_name", "patronymic", "family_name", "sex", "birth_year", "birth_month",
     "birth_day", "household__phone", "household__origin__name_ru", "household_id",
-    "household__operation_id",
+    "household__operation_id", "document_key",
 )  # fmt: skip
 
 
@@ -96,11 +96,13 @@ def birth_date(year: int | None, month: int | None, day: int | None) -> BirthDat
 
 
 def _registered(row: tuple) -> Registered:  # type: ignore[type-arg]
-    pk, given, patronymic, family, sex, year, month, day, phone, settlement, hh, op = row
+    pk, given, patronymic, family, sex, year, month, day, phone, settlement, hh, op, doc = row
+    # The document counts: it is a person's own field, the one that tells two members
+    # of one household apart (or says they are one) when names and dates cannot.
     record = PersonRecord(
         record_id=str(pk), given_name=given, patronymic=patronymic, family_name=family,
         sex=sex, birth_date=birth_date(year, month, day), phone=phone or "",
-        settlement=settlement or "",
+        settlement=settlement or "", document_number=doc or "",
     )  # fmt: skip
     return Registered(record, hh, op)
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from refuge.operations.models import Operation
-from refuge.registry.models import Person
+from refuge.registry.models import Household, Person
 
 
 class NameKey(models.Model):
@@ -74,6 +74,32 @@ class DuplicateCandidate(models.Model):
         return cls(left_id=left, right_id=right, **fields)
 
 
+class HouseholdMerge(models.Model):
+    """Two registrations of one family, merged member by member in one decision.
+
+    Its `Merge` rows (one per member paired) are undone together, as one merge is.
+    """
+
+    kept = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=F("merged")), name="household_merge_two_households"
+            ),
+        ]
+
+
 class Merge(models.Model):
     """`merged` is the same person as `kept`. Undone merges stay, with who undid them."""
 
@@ -90,6 +116,9 @@ class Merge(models.Model):
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    household_merge = models.ForeignKey(
+        HouseholdMerge, on_delete=models.PROTECT, null=True, blank=True, related_name="merges"
     )
 
     class Meta:

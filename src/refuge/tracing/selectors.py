@@ -14,10 +14,13 @@ from django.db.models import Q, QuerySet
 from refuge.accounts.scope import Actor, OutOfScope, households_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.core.linkage.households import pair_members
 from refuge.interchange.models import PossibleMatch
-from refuge.registry.models import Person
+from refuge.registry.models import Household, Person
 from refuge.tracing import keys
 from refuge.tracing.actions import PUBLIC_MIN_PROBABILITY, TracingQuery
+from refuge.tracing.evidence import Said, against_in_words, in_words
+from refuge.tracing.model import desk_model
 from refuge.tracing.models import DuplicateCandidate, Enquiry, Merge
 
 A = AuditEvent.Action
@@ -166,3 +169,98 @@ def enquiry_candidates(actor: Actor, enquiry: Enquiry) -> list[Ranked]:
         for m in matches
         if m.person.person_id in people
     ]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of a household merge: a member of each registration, or one alone."""
+
+    left: Person | None
+    right: Person | None
+    probability: float | None
+    said: list[Said]
+    against: list[str]
+
+
+@dataclass(frozen=True)
+class HouseholdPairing:
+    pair: DuplicateCandidate
+    left: Household  # the household of the pair's left person
+    right: Household
+    rows: list[MemberRow]
+
+    @property
+    def members(self) -> list[tuple[int, int]]:
+        """(left person, right person) ids of the paired rows."""
+        return [(r.left.pk, r.right.pk) for r in self.rows if r.left and r.right]
+
+
+def household_pairing(actor: Actor, pk: int) -> HouseholdPairing:
+    """The pair's two households with their members paired, for merging them at once."""
+    pair, left, right = pair_for(actor, pk)
+    households = [left.person.household, right.person.household]
+    if households[0].pk == households[1].pk:
+        raise OutOfScope(pk)  # one household: nothing to merge household-wise
+    people = [list(h.members.order_by("pk")) for h in households]
+    loaded = {r.person_id: r.record for r in keys.load(p.pk for side in people for p in side)}
+    records = [[loaded[p.pk] for p in side] for side in people]  # in the members' order
+    matched = pair_members(desk_model(), records[0], records[1])
+    rows = [
+        MemberRow(
+            people[0][m.left],
+            people[1][m.right],
+            m.probability,
+            in_words([[e.comparison, e.level, e.weight] for e in m.evidence]),
+            against_in_words(list(m.contradictions)),
+        )
+        for m in matched
+    ]
+    alone = [
+        MemberRow(p, None, None, [], []) for i, p in enumerate(people[0])
+        if i not in {m.left for m in matched}
+    ] + [
+        MemberRow(None, p, None, [], []) for i, p in enumerate(people[1])
+        if i not in {m.right for m in matched}
+    ]  # fmt: skip
+    do_record(
+        actor=actor,
+        action=A.VIEW_HOUSEHOLD,
+        object_type="household",
+        object_id=households[1].pk,
+        summary=f"compared with household {households[0].pk} to merge them",
+    )
+    return HouseholdPairing(pair, households[0], households[1], rows + alone)
+
+
+@dataclass(frozen=True)
+class MergeNote:
+    """A live merge as the household page tells it, from one side of it."""
+
+    person_id: int  # the person on the page
+    other: Person | None  # None: the other registration is outside the reader's scope
+    registered_again: bool  # the other registration is the later one
+    kept_here: bool  # this registration is the one kept
+    at: object
+
+
+def merge_notes(actor: Actor, person_ids: list[int]) -> dict[int, list[MergeNote]]:
+    """Live merges that involve these persons, each told from the person's side."""
+    live = Merge.objects.filter(undone_at__isnull=True).filter(
+        Q(kept_id__in=person_ids) | Q(merged_id__in=person_ids)
+    )
+    visible = set(_persons(actor).filter(
+        Q(pk__in=live.values("kept_id")) | Q(pk__in=live.values("merged_id"))
+    ).values_list("pk", flat=True))  # fmt: skip
+    notes: dict[int, list[MergeNote]] = {}
+    for m in live.select_related("kept__household", "merged__household").order_by("at", "pk"):
+        for here, other in ((m.kept, m.merged), (m.merged, m.kept)):
+            if here.pk in person_ids:
+                shown = other if other.pk in visible else None
+                again = _registered_order(other) > _registered_order(here)
+                note = MergeNote(here.pk, shown, again, here.pk == m.kept_id, m.at)
+                notes.setdefault(here.pk, []).append(note)
+    return notes
+
+
+def _registered_order(person: Person) -> tuple[object, int]:
+    return (person.household.registered_at, person.pk)

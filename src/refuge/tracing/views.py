@@ -13,7 +13,14 @@ from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
 from refuge.limits.references import enquiry_id_for
 from refuge.tracing import actions, selectors
-from refuge.tracing.forms import DecideForm, PublicSearchForm, ReferenceForm, ResolveForm
+from refuge.tracing.evidence import against_in_words, in_words
+from refuge.tracing.forms import (
+    DecideForm,
+    HouseholdMergeForm,
+    PublicSearchForm,
+    ReferenceForm,
+    ResolveForm,
+)
 
 OFFICERS = (Role.TRACING_OFFICER, Role.NATIONAL_COORDINATOR)
 
@@ -38,7 +45,14 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tracing/pair.html",
-        {"pair": found, "left": left, "right": right, "form": DecideForm()},
+        {
+            "pair": found,
+            "left": left,
+            "right": right,
+            "form": DecideForm(),
+            "said": in_words(found.evidence.get("evidence", [])),
+            "against": against_in_words(found.evidence.get("contradictions", [])),
+        },
     )
 
 
@@ -49,7 +63,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     found, left, right = selectors.pair_for(actor, pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        context = {"pair": found, "left": left, "right": right, "form": form}
+        context = {
+            "pair": found,
+            "left": left,
+            "right": right,
+            "form": form,
+            "said": in_words(found.evidence.get("evidence", [])),
+            "against": against_in_words(found.evidence.get("contradictions", [])),
+        }
         return render(request, "tracing/pair.html", context, status=422)
     d = form.cleaned_data
     try:
@@ -62,6 +83,32 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Kept apart: two different people."))
     except actions.DecisionRefused:
         messages.error(request, _("Not changed: this pair was decided meanwhile."))
+    return redirect("tracing_queue")
+
+
+@role_required(*OFFICERS)
+@require_http_methods(["GET", "POST"])
+def merge_household(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both registrations of a family side by side, paired member by member; merge all."""
+    actor = request.actor  # type: ignore[attr-defined]
+    pairing = selectors.household_pairing(actor, pk)
+    form = HouseholdMergeForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        status = 422 if form.is_bound else 200
+        context = {"pairing": pairing, "form": form}
+        return render(request, "tracing/household_merge.html", context, status=status)
+    d = form.cleaned_data
+    kept, merged = (
+        (pairing.left, pairing.right) if d["kept"] == "left" else (pairing.right, pairing.left)
+    )
+    members = [(a, b) if d["kept"] == "left" else (b, a) for a, b in pairing.members]
+    try:
+        actions.do_merge_households(
+            actor=actor, kept=kept, merged=merged, members=members, reason=d["reason"]
+        )
+        messages.success(request, _("Merged: the two households are one family."))
+    except actions.DecisionRefused:
+        messages.error(request, _("Not merged: someone in them was merged meanwhile."))
     return redirect("tracing_queue")
 
 

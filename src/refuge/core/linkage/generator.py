@@ -29,13 +29,13 @@ Corruption model (each registration of a person is one draw; rates per source be
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from refuge.core.linkage.records import BirthDate, PersonRecord
-from refuge.core.names.forms import feminine_surname, patronymic
+from refuge.core.names.forms import GIVEN_INDEX, father_identities, feminine_surname, patronymic
 from refuge.core.names.given_names import GIVEN_NAMES, GivenName, Sex
-from refuge.core.names.translit import ALL_SYSTEMS, Lang, transliterate
+from refuge.core.names.translit import ALL_SYSTEMS, Lang, guess_lang, name_key, transliterate
 
 # Surnames common in Kursk oblast and the neighbouring Sumy oblast (masculine forms);
 # written for this generator from general knowledge of the region's naming, not a census.
@@ -552,3 +552,70 @@ def generate(
                 data.records.append(registration(rng, person, record_id, rng.choice(sources)))
                 data.person_of.append(person.person_id)
     return data
+
+
+_MASCULINE_ENDINGS = (
+    ("ська", "ський"), ("цька", "цький"), ("ская", "ский"), ("цкая", "цкий"),
+    ("ная", "ный"), ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ына", "ын"),
+)  # fmt: skip
+
+
+def masculine_surname(surname: str) -> str:
+    """The masculine form of a feminine East Slavic surname (invariant ones unchanged)."""
+    for fem, masc in _MASCULINE_ENDINGS:
+        if surname.endswith(fem) and len(surname) > len(fem) + 1:
+            return surname[: -len(fem)] + masc
+    return surname
+
+
+def _identity(mask: int) -> GivenName | None:
+    return GIVEN_NAMES[(mask & -mask).bit_length() - 1] if mask else None
+
+
+def reregistration(
+    rng: random.Random, record: PersonRecord, record_id: str, source: Source = "reception"
+) -> PersonRecord:
+    """`record` typed again by `source`, with the corruptions of `registration`.
+
+    For a registry that holds names as typed rather than a generated population (the
+    scenario's second registrations). A name or father the table does not know keeps
+    its form and gets only the script, slip, dropped-patronymic and date corruptions.
+    """
+    name = _identity(GIVEN_INDEX.get(name_key(record.given_name), 0))
+    father = _identity(father_identities(record.patronymic))
+    if name is None or father is None or record.birth_date is None:
+        return _retyped(rng, record, record_id, RATES[source])
+    sex: Sex = "f" if record.sex.upper() == "F" else "m"
+    person = Person(
+        person_id=record.record_id, sex=sex, name=name, father=father,
+        lang=guess_lang(record.given_name + record.patronymic + record.family_name),
+        surname=masculine_surname(record.family_name) if sex == "f" else record.family_name,
+        birth=record.birth_date, settlement=record.settlement, address=record.address,
+        phone=record.phone, document=record.document_number,
+    )  # fmt: skip
+    return registration(rng, person, record_id, source)
+
+
+def _retyped(
+    rng: random.Random, record: PersonRecord, record_id: str, rates: Rates
+) -> PersonRecord:
+    given, patr, family = record.given_name, record.patronymic, record.family_name
+    if rng.random() < rates.drop_patronymic:
+        patr = ""
+    if rng.random() < rates.latin:
+        system, lang = rng.choice(ALL_SYSTEMS), guess_lang(given + patr + family)
+        given, patr, family = (transliterate(x, system, lang) for x in (given, patr, family))
+    if rng.random() < rates.name_typo:
+        given = _typo(rng, given)
+    if rng.random() < rates.name_typo:
+        family = _typo(rng, family)
+    birth = _date_text(rng, record.birth_date, rates) if record.birth_date else ""
+    return replace(
+        record,
+        record_id=record_id,
+        given_name=given,
+        patronymic=patr,
+        family_name=family,
+        birth_date=BirthDate.parse(birth),
+        sex=_sex(rng, "f" if record.sex.upper() == "F" else "m") if record.sex else "",
+    )

@@ -1,4 +1,4 @@
-"""`refuge scenario load kursk-2024 [--scale F] [--seed N]`."""
+"""`refuge scenario load kursk-2024 [--scale F] [--seed N] [--reregistered SHARE]`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         load.add_argument("name", choices=sorted(SCENARIOS))
         load.add_argument("--scale", type=float, default=1.0, help="population multiplier (>0)")
         load.add_argument("--seed", type=int, default=2024, help="same seed, same data")
+        load.add_argument(
+            "--reregistered",
+            type=float,
+            default=0.0,
+            help="share of households registered a second time at another point (0-1)",
+        )
         sub.add_parser("list", help="list the scenarios")
 
     def handle(self, *args: object, **opts: object) -> None:
@@ -32,6 +38,7 @@ class Command(BaseCommand):
             op = SCENARIOS[str(opts["name"])].load(
                 scale=float(opts["scale"]),  # type: ignore[arg-type]
                 seed=int(opts["seed"]),  # type: ignore[call-overload]
+                reregistered=float(opts["reregistered"]),  # type: ignore[arg-type]
                 progress=lambda line: (
                     self.stdout.write(f"  {line}") if int(opts["verbosity"]) > 1 else None
                 ),  # type: ignore[call-overload]
