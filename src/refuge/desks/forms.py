@@ -221,6 +221,7 @@ class ShelterStatusForm(forms.Form):
 
 
 class ShelterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, address or district"), max_length=100, required=False)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
     )

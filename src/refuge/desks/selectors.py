@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import NullIf
+from django.utils.translation import get_language
 
 from refuge.accounts.models import Role
 from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.core.listing import Sort
+from refuge.desks.listing import text_matches
 from refuge.geo.models import Region
 from refuge.movements.models import Movement
 from refuge.registry.models import Household, Person
@@ -142,12 +157,24 @@ def shelters_table(
     status: str = "",
     min_free: int | None = None,
     features: frozenset[str] = frozenset(),
+    text: str = "",
 ) -> QuerySet[Shelter]:
     shelters = (
         shelters_for(actor)
         .select_related("region", "district")
-        .annotate(free_places=F("capacity") - F("occupancy") - F("reserved"))
+        .annotate(
+            free_places=F("capacity") - F("occupancy") - F("reserved"),
+            occupied_share=ExpressionWrapper(
+                F("occupancy") * 1.0 / NullIf(F("capacity"), 0), output_field=FloatField()
+            ),
+            status_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
+                default=Value(len(STATUS_ORDER)),
+            ),
+        )
     )
+    if text.strip():
+        shelters = shelters.filter(text_matches(SHELTER_TEXT_FIELDS, text))
     if region is not None:
         shelters = shelters.filter(region=region)
     if status:
@@ -162,7 +189,35 @@ def shelters_table(
     }
     for word in features:
         shelters = shelters.filter(**{flags[word]: True})
-    return shelters.order_by("region__code", "name")
+    return shelters.order_by("region__code", "name", "pk")
+
+
+#: what the shelters' text search looks in: the name, the address (which names the town or
+#: village) and the district in each language
+SHELTER_TEXT_FIELDS = (
+    "name",
+    "address",
+    "district__name_en",
+    "district__name_ru",
+    "district__name_uk",
+)
+#: the order of statuses when a list is sorted by status: open ones first
+STATUS_ORDER = (Status.OPEN, Status.FULL, Status.STANDBY, Status.CLOSED)
+DEFAULT_SHELTER_SORT = Sort("region")
+
+
+def shelter_columns() -> dict[str, tuple[object, ...]]:
+    """The columns a shelters list sorts by; regions by their name in the user's language."""
+    lang = (get_language() or "en")[:2]
+    region_name = f"region__name_{lang}" if lang in ("en", "ru", "uk") else "region__name_en"
+    return {
+        "name": ("name",),
+        "region": (region_name, "name"),
+        "occupancy": ("occupied_share", "name"),
+        "free": ("free_places", "name"),
+        "status": ("status_rank", "name"),
+        "capacity": ("capacity", "name"),
+    }
 
 
 def regions_for(actor: Actor) -> QuerySet[Region]:

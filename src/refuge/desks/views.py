@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
+from refuge.core.listing import Sort
 from refuge.desks import export, selectors
 from refuge.desks.actions import (
     do_desk_change_status,
@@ -31,6 +32,7 @@ from refuge.desks.forms import (
     ShelterFilterForm,
     ShelterStatusForm,
 )
+from refuge.desks.listing import paginate
 from refuge.geo.selectors import settlement_labels
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
@@ -193,14 +195,21 @@ def search(request: HttpRequest) -> HttpResponse:
 def shelters(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     form, filters = _shelter_filters(request, actor)
+    listing = paginate(
+        selectors.shelters_table(actor, **filters),
+        request.GET,
+        columns=selectors.shelter_columns(),
+        default=selectors.DEFAULT_SHELTER_SORT,
+    )
     return render(
         request,
         "desks/shelters.html",
         {
             "form": form,
-            "shelters": selectors.shelters_table(actor, **filters),
+            "listing": listing,
+            "shelters": listing.rows,
             "can_export": actor.has_role(*COORDINATORS),
-            "query": request.GET.urlencode(),
+            "query": listing.url(page=None).lstrip("?"),
         },
     )
 
@@ -212,6 +221,7 @@ def _shelter_filters(request, actor):  # type: ignore[no-untyped-def]
     d = form.cleaned_data
     features = frozenset(w for w in ("wheelchair", "medical", "children", "pets") if d.get(w))
     return form, {
+        "text": d.get("q") or "",
         "region": d.get("region"),
         "status": d.get("status") or "",
         "min_free": d.get("min_free"),
@@ -301,11 +311,14 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     summary = selectors.region_for(actor, code)
+    listing = paginate(
+        selectors.shelters_table(actor, region=summary.region),
+        request.GET,
+        columns=selectors.shelter_columns(),
+        default=Sort("name"),
+    )
     return render(
         request,
         "desks/region.html",
-        {
-            "summary": summary,
-            "shelters": selectors.shelters_table(actor, region=summary.region),
-        },
+        {"summary": summary, "listing": listing, "shelters": listing.rows},
     )
