@@ -49,6 +49,21 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
                 "tracing": 200,
             },
         ),
+        "desk_households": (
+            "/desk/households/",
+            {
+                "national": 200,
+                "regional": 200,
+                "registrar_a": 200,
+                "registrar_b": 200,
+                "manager": 200,
+                "tracing": 200,
+            },
+        ),
+        "desk_households_export": (
+            "/desk/households/export.csv",
+            {"national": 200, "regional": 200},
+        ),
         "desk_household@missing": (
             "/desk/households/999999/",
             {

@@ -15,7 +15,7 @@ from refuge.geo.models import Region, Settlement
 from refuge.geo.selectors import region_choices
 from refuge.movements.models import Movement
 from refuge.registry.actions import MemberData
-from refuge.registry.models import Destination, Person
+from refuge.registry.models import Destination, Person, ReceptionPoint
 from refuge.shelters.models import Status
 
 BIRTH_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -241,6 +241,30 @@ class ShelterFilterForm(forms.Form):
         if regions is not None:
             self.fields["region"].queryset = regions
         self.fields["region"].label_from_instance = lambda r: r.name
+
+
+DESTINATIONS = [
+    (Destination.SHELTER, _("a temporary shelter")),
+    (Destination.RELATIVES, _("relatives")),
+    (Destination.OWN_HOUSING, _("own housing")),
+]
+
+
+class HouseholdFilterForm(forms.Form):
+    """The households list's filters: numbers and choices only, so no name enters a URL."""
+
+    number = forms.IntegerField(label=_("Household number"), min_value=1, required=False)
+    reception_point = forms.ModelChoiceField(
+        label=_("Reception point"), queryset=ReceptionPoint.objects.none(), required=False
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"), required=False, choices=[("", "—"), *DESTINATIONS]
+    )
+
+    def __init__(self, *args: object, points: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if points is not None:
+            self.fields["reception_point"].queryset = points
 
 
 class PersonSearchForm(forms.Form):

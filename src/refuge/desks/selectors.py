@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -17,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import NullIf
+from django.http import QueryDict
 from django.utils.translation import get_language
 
 from refuge.accounts.models import Role
@@ -24,10 +26,10 @@ from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.core.listing import Sort
-from refuge.desks.listing import text_matches
+from refuge.desks.listing import Listing, paginate, text_matches
 from refuge.geo.models import Region
 from refuge.movements.models import Movement
-from refuge.registry.models import Household, Person
+from refuge.registry.models import Household, Person, ReceptionPoint
 from refuge.shelters.models import Shelter, Status
 
 A = AuditEvent.Action
@@ -280,3 +282,96 @@ def search_persons(actor: Actor, *, family_name: str, given_name: str = "") -> l
         summary=f"name search: {len(found)} found",
     )
     return found
+
+
+#: the columns the households list sorts by
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "number": ("pk",),
+    "registered": ("registered_at",),
+    "point": ("reception_point__name",),
+    "size": ("size",),
+    "destination": ("destination",),
+}
+DEFAULT_HOUSEHOLD_SORT = Sort("registered", descending=True)
+
+
+def households_table(
+    actor: Actor,
+    *,
+    number: int | None = None,
+    reception_point: ReceptionPoint | None = None,
+    destination: str = "",
+) -> QuerySet[Household]:
+    """The households the actor may read, with their size; no names, so the list may be
+    filtered in the URL."""
+    households = (
+        households_for(actor)
+        .select_related("reception_point", "origin__district", "destination_region")
+        .annotate(size=Count("members"))
+    )
+    if number is not None:
+        households = households.filter(pk=number)
+    if reception_point is not None:
+        households = households.filter(reception_point=reception_point)
+    if destination:
+        households = households.filter(destination=destination)
+    return households.order_by("-registered_at", "pk")
+
+
+def reception_points_for(actor: Actor) -> QuerySet[ReceptionPoint]:
+    """Reception points whose households the actor may read, for the list's filter."""
+    m = actor.membership
+    if m is None:
+        return ReceptionPoint.objects.none()
+    points = ReceptionPoint.objects.filter(operation=m.operation)
+    if m.role == Role.REGISTRAR:
+        return points.filter(pk=m.reception_point_id)
+    if m.role in (Role.NATIONAL_COORDINATOR, Role.TRACING_OFFICER):
+        return points
+    return points.filter(pk__in=households_for(actor).values("reception_point_id"))
+
+
+def households_list(actor: Actor, params: QueryDict, **filters: Any) -> HouseholdsPage:
+    """One page of the households list, with each household's shelter; the look is audited."""
+    listing = paginate(
+        households_table(actor, **filters),
+        params,
+        columns=HOUSEHOLD_COLUMNS,
+        default=DEFAULT_HOUSEHOLD_SORT,
+    )
+    do_record(
+        actor=actor,
+        action=A.SEARCH,
+        object_type="household",
+        summary=f"households list: {len(listing.rows)} of {listing.page.total}",
+    )
+    return HouseholdsPage(listing, shelters_of(listing.rows))
+
+
+@dataclass(frozen=True)
+class HouseholdsPage:
+    listing: Listing
+    shelters: dict[int, Shelter]
+
+    @property
+    def rows(self) -> list[tuple[Household, Shelter | None]]:
+        return [(h, self.shelters.get(h.pk)) for h in self.listing.rows]
+
+
+def shelters_of(households: list[Household]) -> dict[int, Shelter]:
+    """The shelter each household holds places in or is inside, by household id."""
+    K = Movement.Kind
+    moves = (
+        Movement.objects.effective()
+        .filter(
+            household__in=[h.pk for h in households],
+            kind__in=(K.ASSIGNED, K.RELEASED, K.CHECKED_IN, K.CHECKED_OUT),
+        )
+        .select_related("shelter__region")
+        .order_by("at", "pk")
+    )
+    by_household: dict[int, list[Movement]] = {}
+    for m in moves:
+        by_household.setdefault(m.household_id, []).append(m)
+    found = {pk: current_shelter(ms) for pk, ms in by_household.items()}
+    return {pk: s for pk, s in found.items() if s is not None}

@@ -5,6 +5,8 @@ from refuge.desks import views
 urlpatterns = [
     path("", views.home, name="desk_home"),
     path("register/", views.register, name="desk_register"),
+    path("households/", views.households, name="desk_households"),
+    path("households/export.<str:fmt>", views.households_export, name="desk_households_export"),
     path("households/<int:pk>/", views.household, name="desk_household"),
     path("search/", views.search, name="desk_search"),
     path("shelters/", views.shelters, name="desk_shelters"),

@@ -24,8 +24,10 @@ from refuge.desks.actions import (
 )
 from refuge.desks.duplicates import find_possible_duplicates, seal, unseal
 from refuge.desks.forms import (
+    DESTINATIONS,
     CheckInForm,
     CheckOutForm,
+    HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
     PersonSearchForm,
@@ -179,6 +181,43 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
             "shelter": selectors.current_shelter(movements),
         },
     )
+
+
+@role_required(*HOUSEHOLD_READERS)
+def households(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form, filters = _household_filters(request, actor)
+    found = selectors.households_list(actor, request.GET, **filters)
+    return render(
+        request,
+        "desks/households.html",
+        {
+            "form": form,
+            "listing": found.listing,
+            "rows": [(h, s, dict(DESTINATIONS).get(h.destination)) for h, s in found.rows],
+            "can_export": actor.has_role(*COORDINATORS),
+            "query": found.listing.url(page=None).lstrip("?"),
+        },
+    )
+
+
+def _household_filters(request, actor):  # type: ignore[no-untyped-def]
+    form = HouseholdFilterForm(request.GET or None, points=selectors.reception_points_for(actor))
+    if not form.is_valid():
+        return form, {}
+    d = form.cleaned_data
+    return form, {
+        "number": d.get("number"),
+        "reception_point": d.get("reception_point"),
+        "destination": d.get("destination") or "",
+    }
+
+
+@role_required(*COORDINATORS)
+def households_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    _, filters = _household_filters(request, actor)
+    return export.households_file(actor, selectors.households_table(actor, **filters), fmt)
 
 
 @role_required(R.NATIONAL_COORDINATOR, R.TRACING_OFFICER)
