@@ -103,6 +103,11 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             f"/desk/shelters/{sa}/status/",
             {"national": 405, "regional": 405, "manager": 405},
         ),
+        "desk_map": ("/desk/map/", {"national": 200, "regional": 200, "manager": 200}),
+        "desk_map_data": (
+            "/desk/map/data.geojson",
+            {"national": 200, "regional": 200, "manager": 200},
+        ),
         "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
         "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),
         "audit_trail": ("/audit/", {"auditor": 200}),

@@ -8,6 +8,10 @@ REFUGE_SECRET_KEY overrides the generated key.
 REFUGE_DEBUG      "1" for development only.
 REFUGE_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost).
 REFUGE_HTTPS      "1" when served behind HTTPS: secure cookies and HSTS.
+REFUGE_TILE_URL   the map's background tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+                  (default none: the map draws shelters and areas on a plain background,
+                  so it works offline and tells no tile server where coordinators look).
+REFUGE_TILE_ATTRIBUTION  the credit line the tile server asks for.
 """
 
 import os
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "leaflet",  # Leaflet's own static files only: its template tags write inline scripts
     "refuge.web",
     "refuge.geo",
     "refuge.operations",
@@ -153,6 +158,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+TILE_URL = os.environ.get("REFUGE_TILE_URL", "").strip()
+TILE_ATTRIBUTION = os.environ.get("REFUGE_TILE_ATTRIBUTION", "").strip()
 
 SESSION_COOKIE_AGE = 8 * 3600  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

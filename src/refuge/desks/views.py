@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +17,7 @@ from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
 from refuge.core.listing import Sort
-from refuge.desks import export, selectors
+from refuge.desks import export, mapdata, selectors
 from refuge.desks.actions import (
     do_desk_change_status,
     do_desk_check_in,
@@ -40,6 +42,7 @@ from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
 from refuge.shelters.actions import ShelterRefused
 from refuge.shelters.models import Shelter, Status
+from refuge.web.middleware import CONTENT_SECURITY_POLICY
 
 R = Role
 COORDINATORS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR)
@@ -344,6 +347,42 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ShelterRefused:
         messages.error(request, _("Not changed: more people are inside or expected than that."))
     return redirect("desk_shelter", pk=pk)
+
+
+@role_required(*SHELTER_DESK)
+def shelter_map(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    since, _kinds = mapdata.evacuated(actor)
+    response = render(
+        request,
+        "desks/map.html",
+        {
+            "tile_url": settings.TILE_URL,
+            "tile_attribution": settings.TILE_ATTRIBUTION,
+            "districts": mapdata.evacuated_districts(since),
+        },
+    )
+    if tiles := _tile_origin(settings.TILE_URL):
+        # The site's policy allows our own images only; this page also loads the tiles.
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {tiles}"
+        )
+    return response
+
+
+def _tile_origin(url: str) -> str:
+    """The scheme and host of a tile URL template, {s} subdomains as a wildcard."""
+    parts = urlsplit(url.replace("{s}", "a"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = urlsplit(url).netloc.replace("{s}", "*")
+    return f"{parts.scheme}://{host}"
+
+
+@role_required(*SHELTER_DESK)
+def shelter_map_data(request: HttpRequest) -> HttpResponse:
+    features = mapdata.map_features(request.actor)  # type: ignore[attr-defined]
+    return JsonResponse(features, content_type="application/geo+json")
 
 
 @role_required(*COORDINATORS)
