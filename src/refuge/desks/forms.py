@@ -267,6 +267,12 @@ class HouseholdFilterForm(forms.Form):
             self.fields["reception_point"].queryset = points
 
 
+class ResidentSearchForm(forms.Form):
+    """A name to look for among a shelter's households; sent by POST, never in a URL."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+
+
 class PersonSearchForm(forms.Form):
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)

@@ -104,14 +104,39 @@ def current_shelter(movements: list[Movement]) -> Shelter | None:
 
 
 @dataclass(frozen=True)
-class HouseholdAtShelter:
-    household: Household
-    people: list[Person]
+class ShelterLists:
+    """A page of each of a shelter's lists: households expected, and households inside."""
+
+    expected: Listing
+    inside: Listing
 
 
-def shelter_households(actor: Actor, shelter: Shelter) -> dict[str, list[HouseholdAtShelter]]:
-    """Who is expected (places reserved, not yet in) and who is inside a shelter."""
+def shelter_households(
+    actor: Actor, shelter: Shelter, params: QueryDict, *, name: str = ""
+) -> ShelterLists:
+    """Who is expected (places reserved, not yet in) and who is inside a shelter, a page of
+    each; with `name`, only households with a member of that name."""
     shelter = shelter_for(actor, shelter.pk)
+    expected, inside = _holding(shelter)
+    lists = ShelterLists(
+        expected=_households_page(expected, params, "arrivals_page", name),
+        inside=_households_page(inside, params, "page", name),
+    )
+    do_record(
+        actor=actor,
+        action=A.SEARCH if name else A.VIEW_PERSON,
+        object_type="shelter",
+        object_id=shelter.pk,
+        summary=(
+            f"arrivals and residents {'search' if name else 'list'}: "
+            f"{lists.expected.page.total} expected, {lists.inside.page.total} inside"
+        ),
+    )
+    return lists
+
+
+def _holding(shelter: Shelter) -> tuple[set[int], set[int]]:
+    """Ids of the households expected at a shelter, and of those inside it."""
     K = Movement.Kind
     rows = (
         Movement.objects.effective()
@@ -126,19 +151,20 @@ def shelter_households(actor: Actor, shelter: Shelter) -> dict[str, list[Househo
     )
     expected = {r["household_id"] for r in rows if r["assigned"] - r["released"] - r["inn"] > 0}
     inside = {r["household_id"] for r in rows if r["inn"] - r["out"] > 0}
-    households = Household.objects.filter(pk__in=expected | inside).prefetch_related("members")
-    by_id = {h.pk: HouseholdAtShelter(h, list(h.members.all())) for h in households}
-    do_record(
-        actor=actor,
-        action=A.VIEW_PERSON,
-        object_type="shelter",
-        object_id=shelter.pk,
-        summary=f"arrivals and residents list: {len(by_id)} households",
-    )
-    return {
-        "expected": [by_id[pk] for pk in sorted(expected) if pk in by_id],
-        "inside": [by_id[pk] for pk in sorted(inside) if pk in by_id],
-    }
+    return expected, inside
+
+
+#: what the residents' search looks in
+PERSON_NAME_FIELDS = ("family_name", "given_name", "patronymic")
+
+
+def _households_page(ids: set[int], params: QueryDict, page_param: str, name: str) -> Listing:
+    households = Household.objects.filter(pk__in=ids)
+    if name.strip():
+        named = Person.objects.filter(text_matches(PERSON_NAME_FIELDS, name))
+        households = households.filter(pk__in=named.values("household_id"))
+    households = households.prefetch_related("members").order_by("pk")
+    return paginate(households, params, page_param=page_param)
 
 
 def household_at_shelter(actor: Actor, shelter: Shelter, pk: int) -> Household:

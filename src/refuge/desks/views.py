@@ -33,6 +33,7 @@ from refuge.desks.forms import (
     HouseholdForm,
     MemberFormSet,
     PersonSearchForm,
+    ResidentSearchForm,
     ShelterFilterForm,
     ShelterStatusForm,
 )
@@ -279,15 +280,22 @@ def shelters_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @role_required(*SHELTER_DESK)
+@require_http_methods(["GET", "POST"])
 def shelter_desk(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     shelter = selectors.shelter_for(actor, pk)
+    # A name typed into the residents' search comes by POST, and so do its pages.
+    search = ResidentSearchForm(request.POST if request.method == "POST" else None)
+    name = search.cleaned_data["name"] if search.is_valid() else ""
+    params = request.POST if request.method == "POST" else request.GET
     return render(
         request,
         "desks/shelter.html",
         {
             "shelter": shelter,
-            "households": selectors.shelter_households(actor, shelter),
+            "households": selectors.shelter_households(actor, shelter, params, name=name),
+            "search": search,
+            "searching": bool(name),
             "checkout": CheckOutForm(),
             "status_form": ShelterStatusForm(
                 initial={"status": shelter.status, "capacity": shelter.capacity}
