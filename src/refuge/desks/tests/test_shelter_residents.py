@@ -46,7 +46,7 @@ def test_the_residents_are_a_captioned_table_fifty_to_a_page(world: World) -> No
     client = _manager(world)
     html = client.get(f"/desk/shelters/{s.pk}/").content.decode()
     assert f"<caption>Residents of {s.name}</caption>" in html
-    assert '<th scope="col">People</th>' in html
+    assert '<th scope="col">Members</th>' in html
     assert len(_residents(html)) == 50 and "1–50 of 55" in html
     assert '<b id="free">143</b>' in html  # 200 places, 55 inside, 2 expected
     second = client.get(f"/desk/shelters/{s.pk}/", {"page": "2"}).content.decode()

@@ -81,7 +81,8 @@
     var overlays = {};
     overlays[el.dataset.labelShelters] = shelters;
     overlays[el.dataset.labelAreas] = areas;
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    // On a phone an open layer list would cover the popups: it folds into a button there.
+    L.control.layers(null, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
     var bounds = L.featureGroup([areas, L.geoJSON(of("shelter"))]).getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16], maxZoom: 12 }); }
     el.dataset.drawn = String(features.length);
