@@ -49,6 +49,21 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
                 "tracing": 200,
             },
         ),
+        "desk_households": (
+            "/desk/households/",
+            {
+                "national": 200,
+                "regional": 200,
+                "registrar_a": 200,
+                "registrar_b": 200,
+                "manager": 200,
+                "tracing": 200,
+            },
+        ),
+        "desk_households_export": (
+            "/desk/households/export.csv",
+            {"national": 200, "regional": 200},
+        ),
         "desk_household@missing": (
             "/desk/households/999999/",
             {
@@ -97,6 +112,11 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "desk_shelter_status": (
             f"/desk/shelters/{sa}/status/",
             {"national": 405, "regional": 405, "manager": 405},
+        ),
+        "desk_map": ("/desk/map/", {"national": 200, "regional": 200, "manager": 200}),
+        "desk_map_data": (
+            "/desk/map/data.geojson",
+            {"national": 200, "regional": 200, "manager": 200},
         ),
         "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
         "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),

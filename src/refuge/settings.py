@@ -12,6 +12,10 @@ REFUGE_TRUSTED_PROXIES  comma-separated addresses or networks of our own reverse
                   (e.g. 127.0.0.1,10.0.0.0/24); X-Forwarded-For is believed only from these
                   (docs/SECURITY.md). Unset: REMOTE_ADDR is the client.
 REFUGE_REDIS_URL  redis://host:port/db for the rate-limit counters; unset: the database.
+REFUGE_TILE_URL   the map's background tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+                  (default none: the map draws shelters and areas on a plain background,
+                  so it works offline and tells no tile server where coordinators look).
+REFUGE_TILE_ATTRIBUTION  the credit line the tile server asks for.
 """
 
 import os
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "leaflet",  # Leaflet's own static files only: its template tags write inline scripts
     "refuge.web",
     "refuge.geo",
     "refuge.operations",
@@ -167,6 +172,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+TILE_URL = os.environ.get("REFUGE_TILE_URL", "").strip()
+TILE_ATTRIBUTION = os.environ.get("REFUGE_TILE_ATTRIBUTION", "").strip()
 
 SESSION_COOKIE_AGE = 8 * 3600  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,81 +1,169 @@
-"""The shelters table as CSV or XLSX: no personal data, but every export is audited."""
+"""The shelters and households lists as CSV or XLSX, for the coordinators' spreadsheets.
+
+Headers are in the user's language and regions go by name, because the files are read by
+people; coordinates are plain decimal degrees so a GIS tool can place the rows. No name of
+a person is in either file, but every export is audited.
+
+A cell that starts with = + - or @ is a formula to Excel and LibreOffice: a shelter named
+"=HYPERLINK(...)" would run when the file is opened. Such text goes out with a leading
+apostrophe, which spreadsheets show as plain text (OWASP, "CSV injection"); numbers are
+written as numbers and never touched.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from refuge.accounts.scope import Actor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.desks.forms import DESTINATIONS
+from refuge.desks.selectors import shelters_of
+from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
 
-COLUMNS = (
-    "id",
-    "name",
-    "region",
-    "address",
-    "kind",
-    "status",
-    "capacity",
-    "occupancy",
-    "reserved",
-    "free",
-    "wheelchair_access",
-    "medical_post",
-    "children_area",
-    "pets_allowed",
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: households whose shelters are looked up at once while exporting
+CHUNK = 2000
 
 
-def _row(s: Shelter) -> list[object]:
-    return [
-        s.pk,
-        s.name,
-        s.region.code,
-        s.address,
-        s.kind,
-        s.status,
-        s.capacity,
-        s.occupancy,
-        s.reserved,
-        s.free,
-        s.wheelchair_access,
-        s.medical_post,
-        s.children_area,
-        s.pets_allowed,
-    ]
+def safe_cell(value: object) -> object:
+    """The value as a spreadsheet should show it: text that would be a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: object  # a lazy translation: the header is drawn in the user's language
+    value: Callable[..., object]
+
+
+def _yes(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+SHELTER_COLUMNS = (
+    Column(gettext_lazy("Number"), lambda s: s.pk),
+    Column(gettext_lazy("Shelter"), lambda s: s.name),
+    Column(gettext_lazy("Region"), lambda s: s.region.name),
+    Column(gettext_lazy("Region code"), lambda s: s.region.code),
+    Column(gettext_lazy("District"), lambda s: s.district.name if s.district else ""),
+    Column(gettext_lazy("Address"), lambda s: s.address),
+    Column(gettext_lazy("Latitude"), lambda s: s.lat),
+    Column(gettext_lazy("Longitude"), lambda s: s.lon),
+    Column(gettext_lazy("Kind"), lambda s: s.kind),
+    Column(gettext_lazy("Status"), lambda s: s.status),
+    Column(gettext_lazy("Places"), lambda s: s.capacity),
+    Column(gettext_lazy("Inside"), lambda s: s.occupancy),
+    Column(gettext_lazy("Reserved"), lambda s: s.reserved),
+    Column(gettext_lazy("Free"), lambda s: s.free),
+    Column(gettext_lazy("Wheelchair access"), lambda s: _yes(s.wheelchair_access)),
+    Column(gettext_lazy("Medical post"), lambda s: _yes(s.medical_post)),
+    Column(gettext_lazy("Children's area"), lambda s: _yes(s.children_area)),
+    Column(gettext_lazy("Pets allowed"), lambda s: _yes(s.pets_allowed)),
+)
+
+
+def _at(h: Household) -> str:
+    return timezone.localtime(h.registered_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _region(h: Household) -> str:
+    return h.destination_region.name if h.destination_region else ""
+
+
+HOUSEHOLD_COLUMNS = (
+    Column(gettext_lazy("Household"), lambda h, s: h.pk),
+    Column(gettext_lazy("Date registered"), lambda h, s: _at(h)),
+    Column(gettext_lazy("Reception point"), lambda h, s: h.reception_point.name),
+    Column(gettext_lazy("People"), lambda h, s: h.size),
+    Column(gettext_lazy("Destination"), lambda h, s: dict(DESTINATIONS).get(h.destination)),
+    Column(gettext_lazy("Destination region"), lambda h, s: _region(h)),
+    Column(gettext_lazy("Came from"), lambda h, s: h.origin.name),
+    Column(gettext_lazy("District"), lambda h, s: h.origin.district.name),
+    Column(gettext_lazy("Shelter"), lambda h, s: s.name if s else ""),
+    Column(gettext_lazy("Shelter region"), lambda h, s: s.region.name if s else ""),
+    Column(gettext_lazy("Latitude"), lambda h, s: s.lat if s else ""),
+    Column(gettext_lazy("Longitude"), lambda h, s: s.lon if s else ""),
+)
 
 
 def shelters_file(actor: Actor, shelters: QuerySet[Shelter], fmt: str) -> HttpResponse:
+    _check(fmt)
+    rows = [[c.value(s) for c in SHELTER_COLUMNS] for s in shelters]
+    response = _file(fmt, "shelters", SHELTER_COLUMNS, rows)
+    _audit(actor, "shelters", f"shelters table as {fmt}: {len(rows)} rows")
+    return response
+
+
+def households_file(actor: Actor, households: QuerySet[Household], fmt: str) -> HttpResponse:
+    _check(fmt)
+    rows = [[c.value(h, s) for c in HOUSEHOLD_COLUMNS] for h, s in _with_shelters(households)]
+    response = _file(fmt, "households", HOUSEHOLD_COLUMNS, rows)
+    _audit(actor, "household", f"households list as {fmt}: {len(rows)} rows")
+    return response
+
+
+def _with_shelters(households: QuerySet[Household]) -> Iterable[tuple[Household, Shelter | None]]:
+    chunk: list[Household] = []
+    for h in households.iterator(chunk_size=CHUNK):
+        chunk.append(h)
+        if len(chunk) == CHUNK:
+            yield from _chunk_with_shelters(chunk)
+            chunk = []
+    yield from _chunk_with_shelters(chunk)
+
+
+def _chunk_with_shelters(chunk: list[Household]) -> list[tuple[Household, Shelter | None]]:
+    shelters = shelters_of(chunk) if chunk else {}
+    return [(h, shelters.get(h.pk)) for h in chunk]
+
+
+def _check(fmt: str) -> None:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    rows = [_row(s) for s in shelters]
+
+
+def _file(fmt: str, name: str, columns: Sequence[Column], rows: list[list[object]]) -> HttpResponse:
+    headers = [str(c.header) for c in columns]
+    safe = [[safe_cell(v) for v in r] for r in rows]
     if fmt == "csv":
         out = io.StringIO()
+        out.write("\ufeff")  # Excel reads a CSV as UTF-8 (Cyrillic intact) only after a BOM
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerow(headers)
+        writer.writerows(safe)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("shelters")
-        sheet.append(list(COLUMNS))
-        for r in rows:
+        sheet = book.create_sheet(name)
+        sheet.append(headers)
+        for r in safe:
             sheet.append(r)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="shelters.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _audit(actor: Actor, object_type: str, summary: str) -> None:
     do_record(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
-        object_type="shelters",
-        summary=f"shelters table as {fmt}: {len(rows)} rows",
+        object_type=object_type,
+        summary=summary,
     )
-    return response

@@ -17,7 +17,7 @@ from refuge.geo.models import Region, Settlement
 from refuge.geo.selectors import region_choices
 from refuge.movements.models import Movement
 from refuge.registry.actions import MemberData, document_key
-from refuge.registry.models import Destination, Person
+from refuge.registry.models import Destination, Person, ReceptionPoint
 from refuge.shelters.models import Status
 
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")  # 1948, 1948-03, 1948-03-14
@@ -349,6 +349,7 @@ class ShelterStatusForm(forms.Form):
 
 
 class ShelterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, address or district"), max_length=100, required=False)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
     )
@@ -368,6 +369,36 @@ class ShelterFilterForm(forms.Form):
         if regions is not None:
             self.fields["region"].queryset = regions
         self.fields["region"].label_from_instance = lambda r: r.name
+
+
+DESTINATIONS = [
+    (Destination.SHELTER, _("a temporary shelter")),
+    (Destination.RELATIVES, _("relatives")),
+    (Destination.OWN_HOUSING, _("own housing")),
+]
+
+
+class HouseholdFilterForm(forms.Form):
+    """The households list's filters: numbers and choices only, so no name enters a URL."""
+
+    number = forms.IntegerField(label=_("Household number"), min_value=1, required=False)
+    reception_point = forms.ModelChoiceField(
+        label=_("Reception point"), queryset=ReceptionPoint.objects.none(), required=False
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"), required=False, choices=[("", "—"), *DESTINATIONS]
+    )
+
+    def __init__(self, *args: object, points: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if points is not None:
+            self.fields["reception_point"].queryset = points
+
+
+class ResidentSearchForm(forms.Form):
+    """A name to look for among a shelter's households; sent by POST, never in a URL."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
 
 
 class PersonSearchForm(forms.Form):

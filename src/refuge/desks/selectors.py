@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.http import QueryDict
+from django.utils.translation import get_language
 
 from refuge.accounts.models import Role
 from refuge.accounts.scope import Actor, OutOfScope, households_for, shelter_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.core.linkage.search import digits, name_match, phone_matches, word_match, words
+from refuge.core.listing import Sort
+from refuge.desks.listing import Listing, paginate, text_matches
 from refuge.geo.models import Region
 from refuge.movements.models import Movement
 from refuge.registry.actions import document_key
-from refuge.registry.models import Household, Person
+from refuge.registry.models import Household, Person, ReceptionPoint
 from refuge.shelters.models import Shelter, Status
 
 A = AuditEvent.Action
@@ -89,14 +108,39 @@ def current_shelter(movements: list[Movement]) -> Shelter | None:
 
 
 @dataclass(frozen=True)
-class HouseholdAtShelter:
-    household: Household
-    people: list[Person]
+class ShelterLists:
+    """A page of each of a shelter's lists: households expected, and households inside."""
+
+    expected: Listing
+    inside: Listing
 
 
-def shelter_households(actor: Actor, shelter: Shelter) -> dict[str, list[HouseholdAtShelter]]:
-    """Who is expected (places reserved, not yet in) and who is inside a shelter."""
+def shelter_households(
+    actor: Actor, shelter: Shelter, params: QueryDict, *, name: str = ""
+) -> ShelterLists:
+    """Who is expected (places reserved, not yet in) and who is inside a shelter, a page of
+    each; with `name`, only households with a member of that name."""
     shelter = shelter_for(actor, shelter.pk)
+    expected, inside = _holding(shelter)
+    lists = ShelterLists(
+        expected=_households_page(expected, params, "arrivals_page", name),
+        inside=_households_page(inside, params, "page", name),
+    )
+    do_record(
+        actor=actor,
+        action=A.SEARCH if name else A.VIEW_PERSON,
+        object_type="shelter",
+        object_id=shelter.pk,
+        summary=(
+            f"arrivals and residents {'search' if name else 'list'}: "
+            f"{lists.expected.page.total} expected, {lists.inside.page.total} inside"
+        ),
+    )
+    return lists
+
+
+def _holding(shelter: Shelter) -> tuple[set[int], set[int]]:
+    """Ids of the households expected at a shelter, and of those inside it."""
     K = Movement.Kind
     rows = (
         Movement.objects.effective()
@@ -111,19 +155,20 @@ def shelter_households(actor: Actor, shelter: Shelter) -> dict[str, list[Househo
     )
     expected = {r["household_id"] for r in rows if r["assigned"] - r["released"] - r["inn"] > 0}
     inside = {r["household_id"] for r in rows if r["inn"] - r["out"] > 0}
-    households = Household.objects.filter(pk__in=expected | inside).prefetch_related("members")
-    by_id = {h.pk: HouseholdAtShelter(h, list(h.members.all())) for h in households}
-    do_record(
-        actor=actor,
-        action=A.VIEW_PERSON,
-        object_type="shelter",
-        object_id=shelter.pk,
-        summary=f"arrivals and residents list: {len(by_id)} households",
-    )
-    return {
-        "expected": [by_id[pk] for pk in sorted(expected) if pk in by_id],
-        "inside": [by_id[pk] for pk in sorted(inside) if pk in by_id],
-    }
+    return expected, inside
+
+
+#: what the residents' search looks in
+PERSON_NAME_FIELDS = ("family_name", "given_name", "patronymic")
+
+
+def _households_page(ids: set[int], params: QueryDict, page_param: str, name: str) -> Listing:
+    households = Household.objects.filter(pk__in=ids)
+    if name.strip():
+        named = Person.objects.filter(text_matches(PERSON_NAME_FIELDS, name))
+        households = households.filter(pk__in=named.values("household_id"))
+    households = households.prefetch_related("members").order_by("pk")
+    return paginate(households, params, page_param=page_param)
 
 
 def household_at_shelter(actor: Actor, shelter: Shelter, pk: int) -> Household:
@@ -144,12 +189,24 @@ def shelters_table(
     status: str = "",
     min_free: int | None = None,
     features: frozenset[str] = frozenset(),
+    text: str = "",
 ) -> QuerySet[Shelter]:
     shelters = (
         shelters_for(actor)
         .select_related("region", "district")
-        .annotate(free_places=F("capacity") - F("occupancy") - F("reserved"))
+        .annotate(
+            free_places=F("capacity") - F("occupancy") - F("reserved"),
+            occupied_share=ExpressionWrapper(
+                F("occupancy") * 1.0 / NullIf(F("capacity"), 0), output_field=FloatField()
+            ),
+            status_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
+                default=Value(len(STATUS_ORDER)),
+            ),
+        )
     )
+    if text.strip():
+        shelters = shelters.filter(text_matches(SHELTER_TEXT_FIELDS, text))
     if region is not None:
         shelters = shelters.filter(region=region)
     if status:
@@ -164,7 +221,35 @@ def shelters_table(
     }
     for word in features:
         shelters = shelters.filter(**{flags[word]: True})
-    return shelters.order_by("region__code", "name")
+    return shelters.order_by("region__code", "name", "pk")
+
+
+#: what the shelters' text search looks in: the name, the address (which names the town or
+#: village) and the district in each language
+SHELTER_TEXT_FIELDS = (
+    "name",
+    "address",
+    "district__name_en",
+    "district__name_ru",
+    "district__name_uk",
+)
+#: the order of statuses when a list is sorted by status: open ones first
+STATUS_ORDER = (Status.OPEN, Status.FULL, Status.STANDBY, Status.CLOSED)
+DEFAULT_SHELTER_SORT = Sort("region")
+
+
+def shelter_columns() -> dict[str, tuple[object, ...]]:
+    """The columns a shelters list sorts by; regions by their name in the user's language."""
+    lang = (get_language() or "en")[:2]
+    region_name = f"region__name_{lang}" if lang in ("en", "ru", "uk") else "region__name_en"
+    return {
+        "name": ("name",),
+        "region": (region_name, "name"),
+        "occupancy": ("occupied_share", "name"),
+        "free": ("free_places", "name"),
+        "status": ("status_rank", "name"),
+        "capacity": ("capacity", "name"),
+    }
 
 
 def regions_for(actor: Actor) -> QuerySet[Region]:
@@ -299,3 +384,107 @@ def _ranked(
         [pk for *_, pk in best]
     )
     return [Found(shown[pk], -rank, phone, document) for rank, _, _, pk in best], len(ranked)
+
+
+#: the columns the households list sorts by
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "number": ("pk",),
+    "registered": ("registered_at",),
+    "point": ("reception_point__name",),
+    "size": ("size",),
+    "destination": ("destination",),
+}
+DEFAULT_HOUSEHOLD_SORT = Sort("registered", descending=True)
+
+
+_members_counted = (
+    Person.objects.filter(household=OuterRef("pk"))
+    .order_by()
+    .values("household")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
+def households_table(
+    actor: Actor,
+    *,
+    number: int | None = None,
+    reception_point: ReceptionPoint | None = None,
+    destination: str = "",
+) -> QuerySet[Household]:
+    """The households the actor may read, with their size; no names, so the list may be
+    filtered in the URL."""
+    households = (
+        households_for(actor)
+        .select_related("reception_point", "origin__district", "destination_region")
+        # A subquery, not Count("members"): a page sorted by date then reads fifty rows by the
+        # (operation, registered_at) index instead of grouping every household's members.
+        .annotate(size=Coalesce(Subquery(_members_counted), Value(0)))
+    )
+    if number is not None:
+        households = households.filter(pk=number)
+    if reception_point is not None:
+        households = households.filter(reception_point=reception_point)
+    if destination:
+        households = households.filter(destination=destination)
+    return households.order_by("-registered_at", "pk")
+
+
+def reception_points_for(actor: Actor) -> QuerySet[ReceptionPoint]:
+    """Reception points whose households the actor may read, for the list's filter."""
+    m = actor.membership
+    if m is None:
+        return ReceptionPoint.objects.none()
+    points = ReceptionPoint.objects.filter(operation=m.operation)
+    if m.role == Role.REGISTRAR:
+        return points.filter(pk=m.reception_point_id)
+    if m.role in (Role.NATIONAL_COORDINATOR, Role.TRACING_OFFICER):
+        return points
+    return points.filter(pk__in=households_for(actor).values("reception_point_id"))
+
+
+def households_list(actor: Actor, params: QueryDict, **filters: Any) -> HouseholdsPage:
+    """One page of the households list, with each household's shelter; the look is audited."""
+    listing = paginate(
+        households_table(actor, **filters),
+        params,
+        columns=HOUSEHOLD_COLUMNS,
+        default=DEFAULT_HOUSEHOLD_SORT,
+    )
+    do_record(
+        actor=actor,
+        action=A.SEARCH,
+        object_type="household",
+        summary=f"households list: {len(listing.rows)} of {listing.page.total}",
+    )
+    return HouseholdsPage(listing, shelters_of(listing.rows))
+
+
+@dataclass(frozen=True)
+class HouseholdsPage:
+    listing: Listing
+    shelters: dict[int, Shelter]
+
+    @property
+    def rows(self) -> list[tuple[Household, Shelter | None]]:
+        return [(h, self.shelters.get(h.pk)) for h in self.listing.rows]
+
+
+def shelters_of(households: list[Household]) -> dict[int, Shelter]:
+    """The shelter each household holds places in or is inside, by household id."""
+    K = Movement.Kind
+    moves = (
+        Movement.objects.effective()
+        .filter(
+            household__in=[h.pk for h in households],
+            kind__in=(K.ASSIGNED, K.RELEASED, K.CHECKED_IN, K.CHECKED_OUT),
+        )
+        .select_related("shelter__region")
+        .order_by("at", "pk")
+    )
+    by_household: dict[int, list[Movement]] = {}
+    for m in moves:
+        by_household.setdefault(m.household_id, []).append(m)
+    found = {pk: current_shelter(ms) for pk, ms in by_household.items()}
+    return {pk: s for pk, s in found.items() if s is not None}

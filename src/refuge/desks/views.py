@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import replace
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for
+from refuge.core.listing import Sort
 from refuge.core.names.forms import SURNAME_GENDER_ENDINGS
-from refuge.desks import export, landing, selectors
+from refuge.desks import export, landing, mapdata, selectors
 from refuge.desks.actions import (
     KeyUsedElsewhere,
     do_add_to_household_at_desk,
@@ -34,20 +37,25 @@ from refuge.desks.duplicates import (
     typed_as_saved,
 )
 from refuge.desks.forms import (
+    DESTINATIONS,
     CheckInForm,
     CheckOutForm,
+    HouseholdFilterForm,
     HouseholdForm,
     PersonSearchForm,
+    ResidentSearchForm,
     ShelterFilterForm,
     ShelterStatusForm,
     member_formset,
 )
+from refuge.desks.listing import paginate
 from refuge.geo.selectors import settlement_labels
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
 from refuge.reports.selectors import sitrep
 from refuge.shelters.actions import ShelterRefused
 from refuge.shelters.models import Shelter, Status
+from refuge.web.middleware import CONTENT_SECURITY_POLICY
 
 R = Role
 COORDINATORS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR)
@@ -270,6 +278,43 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*HOUSEHOLD_READERS)
+def households(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form, filters = _household_filters(request, actor)
+    found = selectors.households_list(actor, request.GET, **filters)
+    return render(
+        request,
+        "desks/households.html",
+        {
+            "form": form,
+            "listing": found.listing,
+            "rows": [(h, s, dict(DESTINATIONS).get(h.destination)) for h, s in found.rows],
+            "can_export": actor.has_role(*COORDINATORS),
+            "query": found.listing.url(page=None).lstrip("?"),
+        },
+    )
+
+
+def _household_filters(request, actor):  # type: ignore[no-untyped-def]
+    form = HouseholdFilterForm(request.GET or None, points=selectors.reception_points_for(actor))
+    if not form.is_valid():
+        return form, {}
+    d = form.cleaned_data
+    return form, {
+        "number": d.get("number"),
+        "reception_point": d.get("reception_point"),
+        "destination": d.get("destination") or "",
+    }
+
+
+@role_required(*COORDINATORS)
+def households_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    _, filters = _household_filters(request, actor)
+    return export.households_file(actor, selectors.households_table(actor, **filters), fmt)
+
+
+@role_required(*HOUSEHOLD_READERS)
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     # POST only: what was typed (a name, a phone) never reaches a URL or a log line.
@@ -285,14 +330,21 @@ def search(request: HttpRequest) -> HttpResponse:
 def shelters(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     form, filters = _shelter_filters(request, actor)
+    listing = paginate(
+        selectors.shelters_table(actor, **filters),
+        request.GET,
+        columns=selectors.shelter_columns(),
+        default=selectors.DEFAULT_SHELTER_SORT,
+    )
     return render(
         request,
         "desks/shelters.html",
         {
             "form": form,
-            "shelters": selectors.shelters_table(actor, **filters),
+            "listing": listing,
+            "shelters": listing.rows,
             "can_export": actor.has_role(*COORDINATORS),
-            "query": request.GET.urlencode(),
+            "query": listing.url(page=None).lstrip("?"),
         },
     )
 
@@ -304,6 +356,7 @@ def _shelter_filters(request, actor):  # type: ignore[no-untyped-def]
     d = form.cleaned_data
     features = frozenset(w for w in ("wheelchair", "medical", "children", "pets") if d.get(w))
     return form, {
+        "text": d.get("q") or "",
         "region": d.get("region"),
         "status": d.get("status") or "",
         "min_free": d.get("min_free"),
@@ -319,15 +372,22 @@ def shelters_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @role_required(*SHELTER_DESK)
+@require_http_methods(["GET", "POST"])
 def shelter_desk(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     shelter = selectors.shelter_for(actor, pk)
+    # A name typed into the residents' search comes by POST, and so do its pages.
+    search = ResidentSearchForm(request.POST if request.method == "POST" else None)
+    name = search.cleaned_data["name"] if search.is_valid() else ""
+    params = request.POST if request.method == "POST" else request.GET
     return render(
         request,
         "desks/shelter.html",
         {
             "shelter": shelter,
-            "households": selectors.shelter_households(actor, shelter),
+            "households": selectors.shelter_households(actor, shelter, params, name=name),
+            "search": search,
+            "searching": bool(name),
             "checkout": CheckOutForm(),
             "status_form": ShelterStatusForm(
                 initial={"status": shelter.status, "capacity": shelter.capacity}
@@ -389,15 +449,54 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("desk_shelter", pk=pk)
 
 
+@role_required(*SHELTER_DESK)
+def shelter_map(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    since, _kinds = mapdata.evacuated(actor)
+    response = render(
+        request,
+        "desks/map.html",
+        {
+            "tile_url": settings.TILE_URL,
+            "tile_attribution": settings.TILE_ATTRIBUTION,
+            "districts": mapdata.evacuated_districts(since),
+        },
+    )
+    if tiles := _tile_origin(settings.TILE_URL):
+        # The site's policy allows our own images only; this page also loads the tiles.
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {tiles}"
+        )
+    return response
+
+
+def _tile_origin(url: str) -> str:
+    """The scheme and host of a tile URL template, {s} subdomains as a wildcard."""
+    parts = urlsplit(url.replace("{s}", "a"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = urlsplit(url).netloc.replace("{s}", "*")
+    return f"{parts.scheme}://{host}"
+
+
+@role_required(*SHELTER_DESK)
+def shelter_map_data(request: HttpRequest) -> HttpResponse:
+    features = mapdata.map_features(request.actor)  # type: ignore[attr-defined]
+    return JsonResponse(features, content_type="application/geo+json")
+
+
 @role_required(*COORDINATORS)
 def region(request: HttpRequest, code: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     summary = selectors.region_for(actor, code)
+    listing = paginate(
+        selectors.shelters_table(actor, region=summary.region),
+        request.GET,
+        columns=selectors.shelter_columns(),
+        default=Sort("name"),
+    )
     return render(
         request,
         "desks/region.html",
-        {
-            "summary": summary,
-            "shelters": selectors.shelters_table(actor, region=summary.region),
-        },
+        {"summary": summary, "listing": listing, "shelters": listing.rows},
     )

@@ -34,3 +34,7 @@ class ClosureForm(forms.Form):
 
 class OpenStandbyForm(forms.Form):
     reason = forms.CharField(label=_("Reason for opening"), max_length=300)
+
+
+class StandbySearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, address or district"), max_length=100, required=False)

@@ -9,11 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
 from refuge.accounts.scope import Actor, OutOfScope, households_for, shelters_for
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
+from refuge.desks.selectors import shelters_table
 from refuge.movements.models import Movement
 from refuge.placement.models import PlacementPlan, PlanRow
 from refuge.placement.services import distance_km
@@ -80,6 +81,25 @@ def open_shelters(actor: Actor) -> list[Shelter]:
 
 def standby_shelters(actor: Actor) -> list[Shelter]:
     return list(shelters_for(actor).filter(status=Status.STANDBY).select_related("region"))
+
+
+#: the columns the standby list sorts by; "recommended" is the order to open them in
+STANDBY_COLUMNS = {
+    "recommended": ("recommended_rank", "name"),
+    "name": ("name",),
+    "region": ("region__code", "name"),
+    "capacity": ("capacity", "name"),
+}
+
+
+def standby_table(actor: Actor, recommended: list[int], *, text: str = "") -> QuerySet[Shelter]:
+    """Standby shelters in scope, ranked by `recommended` (the shelters to open first)."""
+    rank = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(recommended)),
+        default=Value(len(recommended)),
+        output_field=IntegerField(),
+    )
+    return shelters_table(actor, status=Status.STANDBY, text=text).annotate(recommended_rank=rank)
 
 
 @dataclass(frozen=True)

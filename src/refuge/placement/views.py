@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.accounts.scope import OutOfScope, shelter_for, shelters_for
+from refuge.core.listing import Sort
+from refuge.desks.listing import paginate
 from refuge.placement import selectors
 from refuge.placement.actions import (
     PlanNotOpen,
@@ -22,7 +24,7 @@ from refuge.placement.actions import (
     do_propose_closure,
     do_propose_plan,
 )
-from refuge.placement.forms import ClosureForm, OpenStandbyForm
+from refuge.placement.forms import ClosureForm, OpenStandbyForm, StandbySearchForm
 from refuge.placement.models import PlacementPlan
 from refuge.placement.services import recommend_standby
 
@@ -111,19 +113,24 @@ def standby(request: HttpRequest) -> HttpResponse:
 def _standby_page(request: HttpRequest, forms: dict, status: int = 200) -> HttpResponse:  # type: ignore[type-arg]
     actor = request.actor  # type: ignore[attr-defined]
     waiting = selectors.waiting_households(actor)
-    shelters = selectors.standby_shelters(actor)
-    recommended = recommend_standby(waiting, shelters)
-    order = {s.pk: i for i, (s, _) in enumerate(recommended)}
-    rows = [
-        (s, forms.get(s.pk) or OpenStandbyForm(prefix=f"s{s.pk}"))
-        for s in sorted(shelters, key=lambda s: (order.get(s.pk, len(order)), s.name))
-    ]
+    recommended = recommend_standby(waiting, selectors.standby_shelters(actor))
+    search = StandbySearchForm(request.GET or None)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    listing = paginate(
+        selectors.standby_table(actor, [s.pk for s, _ in recommended], text=text),
+        request.GET,
+        columns=selectors.STANDBY_COLUMNS,
+        default=Sort("recommended"),
+    )
+    rows = [(s, forms.get(s.pk) or OpenStandbyForm(prefix=f"s{s.pk}")) for s in listing.rows]
     return render(
         request,
         "placement/standby.html",
         {
             "recommended": recommended,
             "rows": rows,
+            "listing": listing,
+            "search": search,
             "waiting_persons": sum(len(h.members.all()) for h in waiting),
         },
         status=status,

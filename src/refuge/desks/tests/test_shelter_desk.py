@@ -89,7 +89,9 @@ def test_the_coordinator_filters_shelters_and_exports_them(world: World) -> None
     none = client.get("/desk/shelters/", {"min_free": 1000}).content.decode()
     assert "No shelters match." in none
     csv = client.get("/desk/shelters/export.csv", {"region": krs.pk}).content.decode()
-    assert csv.splitlines()[0].startswith("id,name,region") and len(csv.splitlines()) == 2
+    assert (
+        csv.splitlines()[0].startswith("\ufeffNumber,Shelter,Region") and len(csv.splitlines()) == 2
+    )
     xlsx = client.get("/desk/shelters/export.xlsx")
     assert xlsx.content[:2] == b"PK"
     assert AuditEvent.objects.filter(action="export").count() == 2
