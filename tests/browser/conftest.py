@@ -59,3 +59,19 @@ def sign_in(browser, live_server, username: str, password: str, width: int = 360
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/desk/$"))
     return page
+
+
+@pytest.fixture
+def walk(request: pytest.FixtureRequest, browser, live_server, language: str, width: int):  # type: ignore[no-untyped-def]
+    """A walk in `language` at `width` px (parametrise the test with both); its
+    screenshots and axe report go to test-artifacts/<test>/."""
+    from tests.browser.axe import AxeAudit
+    from tests.browser.walk import Walk
+
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    walk = Walk(browser, live_server.url, language, width, folder, AxeAudit(folder))
+    yield walk
+    walk.finish()

@@ -1,0 +1,70 @@
+"""axe-core over every page a browser walk visits.
+
+axe-playwright-python injects axe-core (the version it ships) into the page and runs
+it. We keep every violation, write them next to the screenshots, and fail on those
+that shut a user out (impact serious or critical): missing labels and names, contrast,
+the language of the page, touch targets too small to hit on a phone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BLOCKING = ("serious", "critical")
+
+# Default rules plus the WCAG 2.2 target size (24 px), which matters most at 360 px:
+# registrars and shelter managers work on phones.
+OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+
+@dataclass
+class Finding:
+    page: str  # the screenshot's name and the URL's path
+    rule: str
+    impact: str
+    help: str
+    targets: list[str]
+
+    def line(self) -> str:
+        where = ", ".join(self.targets[:4]) + (" …" if len(self.targets) > 4 else "")
+        return f"{self.page}: {self.rule} ({self.impact}) {self.help} — {where}"
+
+
+@dataclass
+class AxeAudit:
+    folder: Path
+    findings: list[Finding] = field(default_factory=list)
+    pages: int = 0
+
+    def check(self, page, name: str) -> None:  # type: ignore[no-untyped-def]
+        from axe_playwright_python.sync_playwright import Axe
+
+        result = Axe().run(page, options=OPTIONS).response
+        self.pages += 1
+        where = f"{name} {_path(page.url)}"
+        for violation in result["violations"]:
+            self.findings.append(
+                Finding(
+                    page=where,
+                    rule=violation["id"],
+                    impact=violation["impact"] or "unknown",
+                    help=violation["help"],
+                    targets=[" ".join(map(str, n["target"])) for n in violation["nodes"]],
+                )
+            )
+
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.impact in BLOCKING]
+
+    def write(self) -> None:
+        report = [f.__dict__ for f in self.findings]
+        (self.folder / "axe.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

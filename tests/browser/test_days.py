@@ -1,0 +1,170 @@
+"""Each role's day in the browser, in English, Russian and Ukrainian, on a phone (360 px)
+and a desktop (1280 px), with axe-core run over every page visited (tests/browser/walk.py).
+
+By default each role walks once, in one language at one width, turned so that the six
+walks cover every language and width; the other five of each role are marked slow.
+Screenshots and each walk's axe report: test-artifacts/<test name>/.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from refuge.accounts.scope import Actor
+from refuge.desks.tests.world import MSK, PASSWORD, World, build_world
+from refuge.geo.models import Settlement
+from refuge.registry.actions import MemberData, Registration, do_register_households
+from refuge.registry.models import Household
+from refuge.shelters.models import Shelter
+from refuge.tracing.actions import TracingQuery, do_public_search
+from refuge.tracing.models import DuplicateCandidate, Enquiry
+from refuge.tracing.tests.conftest import register_people
+from tests.browser.registration import Member, register_household
+from tests.browser.walk import every_language_and_width
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _waiting(world: World, family: str, given: list[str]) -> Household:
+    """A household bound for a shelter with no places yet: the placement page's work."""
+    now = datetime.now(MSK) - timedelta(minutes=30)
+    (household,) = do_register_households(
+        operation=world.operation,
+        registrations=[
+            Registration(
+                reception_point=world.point_a,
+                origin=Settlement.objects.filter(name_ru="Суджа").first(),
+                left_at=now - timedelta(hours=4),
+                mode="organised",
+                registered_at=now,
+                destination="shelter",
+                members=[
+                    MemberData(given_name=g, family_name=family, birth_year=1948 + 9 * i)
+                    for i, g in enumerate(given)
+                ],
+                idempotency_key=uuid.uuid4(),
+            )
+        ],
+    )
+    return household
+
+
+@pytest.fixture
+def world() -> World:
+    """The desks' small operation, plus a family waiting for places, a possible
+    duplicate in the tracing queue and a relative's enquiry."""
+    cache.clear()
+    world = build_world()
+    _waiting(world, "Коваленко", ["Галина", "Петро", "Оксана", "Дарина"])
+    register_people(world, MemberData(
+        given_name="Татьяна", family_name="Тарасова", birth_year=1952, birth_month=3, birth_day=4,
+    ), point="b")  # fmt: skip
+    register_people(
+        world, MemberData(given_name="Tetiana", family_name="Tarasova", birth_year=1952)
+    )
+    call_command("tracing", "scan")
+    do_public_search(
+        actor=Actor(user=None, membership=None, ip="203.0.113.7"),
+        query=TracingQuery(family_name="Тарасова", given_name="Татьяна", birth_year=1952),
+        enquirer_name="Олена Тарасова",
+        enquirer_contact="+380 50 123 45 67",
+    )
+    return world
+
+
+def _coordinators_day(walk, world: World, username: str) -> None:  # type: ignore[no-untyped-def]
+    page = walk.sign_in(username, PASSWORD)
+    walk.follow(page, "/", "report")
+    walk.follow(page, "/desk/shelters/", "shelters")
+    walk.follow(page, f"/desk/shelters/{world.shelter_a.pk}/", "shelter")
+    walk.open(page, f"/desk/regions/{world.shelter_a.region.code}/", "region")
+    walk.follow(page, "/placement/", "placement")
+    page.get_by_role("button", name=walk.t("Make a plan for everyone waiting")).click()
+    page.wait_for_url(re.compile(r"/placement/plans/\d+/$"))
+    walk.see(page, "plan")
+    walk.follow(page, "/placement/standby/", "standby")
+    walk.open(page, "/placement/close/", "close-a-shelter")
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(0))
+def test_national_coordinators_day(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    _coordinators_day(walk, world, "national")
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(1))
+def test_regional_coordinators_day(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    _coordinators_day(walk, world, "regional")
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(2))
+def test_registrars_day(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    page = walk.sign_in("registrar_a", PASSWORD)
+    # Until the desk's new form lands every row it shows must be filled: a family of four.
+    family = [
+        Member("Мельник", "Ганна", "1948-03-14", wheelchair=True),
+        Member("Мельник", "Петро", "1975"),
+        Member("Мельник", "Дарина", "2010-09"),
+        Member("Мельник", "Іван", "2016-01-30"),
+    ]
+    number = register_household(walk, page, family, "Суджа")
+    household = Household.objects.get(pk=number)
+    assert sorted(household.members.values_list("given_name", flat=True)) == sorted(
+        m.given_name for m in family
+    )
+    assert number >= 1_000_000 and str(number) in page.locator("h1").inner_text()
+    assert page.locator("#household-shelter").is_visible()
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(3))
+def test_shelter_managers_day(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    shelter, household = world.shelter_a, world.household_a
+    page = walk.sign_in("manager", PASSWORD)
+    walk.follow(page, "/desk/shelters/", "shelters")
+    walk.follow(page, f"/desk/shelters/{shelter.pk}/", "shelter-expected")
+    page.get_by_role("button", name=walk.t("Check in %(n)s", n=2)).click()
+    page.locator("#occupancy").filter(has_text="2").wait_for()
+    walk.see(page, "checked-in")
+    page.locator(f"#to-{household.pk}").select_option("relatives")
+    page.get_by_role("button", name=walk.t("Check out")).click()
+    page.locator("#occupancy").filter(has_text="0").wait_for()
+    walk.see(page, "checked-out")
+    assert Shelter.objects.get(pk=shelter.pk).occupancy == 0
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(4))
+def test_tracing_officers_day(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    pair = DuplicateCandidate.objects.get(left__family_name="Тарасова")
+    enquiry = Enquiry.objects.get()
+    page = walk.sign_in("tracing", PASSWORD)
+    walk.follow(page, "/tracing/", "queue")
+    walk.follow(page, f"/tracing/pairs/{pair.pk}/", "pair")
+    assert "Tarasova" in page.locator("main").inner_text()
+    walk.follow(page, "/tracing/enquiries/", "enquiries")
+    walk.follow(page, f"/tracing/enquiries/{enquiry.pk}/", "enquiry")
+    walk.follow(page, "/desk/search/", "search")
+    page.locator("#id_family_name").fill("Тарасова")
+    page.get_by_role("button", name=walk.t("Search"), exact=True).click()
+    page.locator("main li").first.wait_for()
+    walk.see(page, "search-found")
+    assert "Тарасова" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize(("language", "width"), every_language_and_width(5))
+def test_the_publics_find_page(walk, world: World) -> None:  # type: ignore[no-untyped-def]
+    page = walk.new_page()
+    walk.open(page, "/", "landing")
+    walk.follow(page, "/tracing/find/", "find")
+    page.locator("#id_family_name").fill("Мельник")
+    page.locator("#id_given_name").fill("Ганна")
+    page.locator("#id_enquirer_name").fill("Олег Мельник")
+    page.locator("#id_enquirer_contact").fill("+380 67 765 43 21")
+    page.get_by_role("button", name=walk.t("Search"), exact=True).click()
+    page.locator("#answer").wait_for()
+    walk.see(page, "answer")
+    assert "Мельник" not in page.url
