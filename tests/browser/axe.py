@@ -55,6 +55,28 @@ class AxeAudit:
                 )
             )
 
+    def check_reflow(self, page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+        """WCAG 1.4.10: nothing but a wide table (inside its own scrolling box) may make
+        the page scroll sideways; axe-core does not test this."""
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            culprits = page.evaluate(
+                """(w) => [...document.querySelectorAll("body *")]
+                  .filter(el => el.getBoundingClientRect().right > w && !el.closest(".table-wrap"))
+                  .slice(0, 4).map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                    + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""))""",
+                width,
+            )
+            self.findings.append(
+                Finding(
+                    f"{name} {_path(page.url)}",
+                    "reflow",
+                    "serious",
+                    f"the page is {wide} px wide in a {width} px window",
+                    culprits,
+                )
+            )
+
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.impact in BLOCKING]
 

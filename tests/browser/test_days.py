@@ -159,7 +159,14 @@ def test_tracing_officers_day(walk, world: World) -> None:  # type: ignore[no-un
 def test_the_publics_find_page(walk, world: World) -> None:  # type: ignore[no-untyped-def]
     page = walk.new_page()
     walk.open(page, "/", "landing")
+    # The first Tab shows a way past the menu, with a visible focus ring.
+    page.keyboard.press("Tab")
+    skip = walk.focused(page)
+    assert skip["text"] == walk.t("Skip to content") and skip["onscreen"] and skip["outline"] >= 2
     walk.follow(page, "/tracing/find/", "find")
+    page.locator("#id_family_name").focus()
+    page.keyboard.press("Tab")
+    assert walk.focused(page)["tag"] == "INPUT" and walk.focused(page)["outline"] >= 2
     page.locator("#id_family_name").fill("Мельник")
     page.locator("#id_given_name").fill("Ганна")
     page.locator("#id_enquirer_name").fill("Олег Мельник")

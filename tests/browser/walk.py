@@ -110,7 +110,19 @@ class Walk:
         path = self.folder / f"{self.shots:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         self.axe.check(page, name)
+        self.axe.check_reflow(page, name, self.width)
         self.unchecked.pop(page, None)
+
+    def focused(self, page) -> dict:  # type: ignore[no-untyped-def,type-arg]
+        """What a keyboard user sees of the focused element: its text, whether it is
+        on screen, and its outline."""
+        return page.evaluate(
+            """() => { const el = document.activeElement, r = el.getBoundingClientRect(),
+                s = getComputedStyle(el);
+              return {text: el.innerText || el.value || "", tag: el.tagName,
+                onscreen: r.bottom > 0 && r.top < innerHeight && r.width > 0,
+                outline: s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth)}; }"""
+        )
 
     def finish(self) -> None:
         for context in self.contexts:
