@@ -1,6 +1,29 @@
 """Fixtures for the whole suite (src/ and tests/)."""
 
+import os
+
 import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow: full matrices and repeated rounds (REFUGE_SLOW=1)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`slow` tests (every language x width, ten crash rounds) run only when asked for.
+
+    CI runs a representative slice of each; `scripts/test --slow` runs the whole set.
+    """
+    if config.getoption("--slow") or os.environ.get("REFUGE_SLOW") == "1":
+        return
+    slow = [item for item in items if "slow" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow" not in item.keywords]
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,6 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 
 def test_scale_one_states_the_ministrys_figures(kursk_full):
     report = kursk_full.sitrep()

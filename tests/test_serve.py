@@ -49,7 +49,6 @@ def _children(pid: int) -> list[str]:
     return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
 
 
-@pytest.mark.slow
 def test_the_server_answers_from_two_worker_processes(tmp_path: Path) -> None:
     db = loaded(tmp_path)
     port = _free_port()
