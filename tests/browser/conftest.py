@@ -37,14 +37,24 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """shot(page, name): a screenshot in test-artifacts/<test>/, and axe-core over the
+    page; the test fails at the end on a serious or critical violation."""
+    from tests.browser.axe import AxeAudit
+
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     count = iter(range(1, 100))
+    audit = AxeAudit(folder)
 
     def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(folder / f"{next(count):02d}-{name}.png"), full_page=True)
+        audit.check(page, name)
+        audit.check_reflow(page, name, page.viewport_size["width"])
 
-    return shot
+    yield shot
+    audit.write()
+    blocking = audit.blocking()
+    assert not blocking, "axe-core, serious or critical:\n" + "\n".join(f.line() for f in blocking)
 
 
 def sign_in(browser, live_server, username: str, password: str, width: int = 360):  # type: ignore[no-untyped-def]
