@@ -61,10 +61,12 @@ class AxeAudit:
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > width:
             culprits = page.evaluate(
-                """(w) => [...document.querySelectorAll("body *")]
-                  .filter(el => el.getBoundingClientRect().right > w && !el.closest(".table-wrap"))
+                """(w) => { const inside = (wrap, w) => wrap && wrap.getBoundingClientRect().right <= w;
+                  return [...document.querySelectorAll("body *")]
+                  .filter(el => el.getBoundingClientRect().right > w
+                    && (!inside(el.closest(".table-wrap"), w) || getComputedStyle(el).position === "absolute"))
                   .slice(0, 4).map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-                    + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""))""",
+                    + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "")) }""",
                 width,
             )
             self.findings.append(
