@@ -14,9 +14,9 @@
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {
       if (wrap.scrollWidth > wrap.clientWidth) {
         wrap.setAttribute("tabindex", "0");
-        wrap.setAttribute("role", "region");
+        wrap.setAttribute("role", "group"); // not a landmark: its section may be one already
         wrap.setAttribute("aria-label", label(wrap).trim());
-      } else if (wrap.getAttribute("role") === "region") {
+      } else if (wrap.getAttribute("role") === "group") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
         wrap.removeAttribute("aria-label");
