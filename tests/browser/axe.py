@@ -58,6 +58,8 @@ class AxeAudit:
     def check_reflow(self, page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
         """WCAG 1.4.10: nothing but a wide table (inside its own scrolling box) may make
         the page scroll sideways; axe-core does not test this."""
+        if page.evaluate("matchMedia('print').matches"):
+            return  # paper has no sideways scrolling; a print shot is not a phone
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > width:
             culprits = page.evaluate(
