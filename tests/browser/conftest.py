@@ -37,14 +37,24 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """shot(page, name): a screenshot in test-artifacts/<test>/, and axe-core over the
+    page; the test fails at the end on a serious or critical violation."""
+    from tests.browser.axe import AxeAudit
+
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     count = iter(range(1, 100))
+    audit = AxeAudit(folder)
 
     def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(folder / f"{next(count):02d}-{name}.png"), full_page=True)
+        audit.check(page, name)
+        audit.check_reflow(page, name, page.viewport_size["width"])
 
-    return shot
+    yield shot
+    audit.write()
+    blocking = audit.blocking()
+    assert not blocking, "axe-core, serious or critical:\n" + "\n".join(f.line() for f in blocking)
 
 
 def sign_in(browser, live_server, username: str, password: str, width: int = 360):  # type: ignore[no-untyped-def]
@@ -59,3 +69,19 @@ def sign_in(browser, live_server, username: str, password: str, width: int = 360
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/desk/$"))
     return page
+
+
+@pytest.fixture
+def walk(request: pytest.FixtureRequest, browser, live_server, language: str, width: int):  # type: ignore[no-untyped-def]
+    """A walk in `language` at `width` px (parametrise the test with both); its
+    screenshots and axe report go to test-artifacts/<test>/."""
+    from tests.browser.axe import AxeAudit
+    from tests.browser.walk import Walk
+
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    walk = Walk(browser, live_server.url, language, width, folder, AxeAudit(folder))
+    yield walk
+    walk.finish()
