@@ -88,20 +88,22 @@ MEASURED = (
     "import resource, subprocess, sys;"
     "done = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
     "sys.stdout.write(done.stdout); sys.stderr.write(done.stderr);"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+    "used = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(used.ru_maxrss, used.ru_utime + used.ru_stime, file=sys.stderr);"
     "sys.exit(done.returncode)"
 )
 
 
-def measured(args: list[str], env: dict[str, str]) -> tuple[str, int]:
-    """Output and peak RSS in kB of `refuge ARGS`."""
+def measured(args: list[str], env: dict[str, str]) -> tuple[str, int, float]:
+    """Output, peak RSS in kB and CPU seconds of `refuge ARGS`."""
     done = subprocess.run(
         [sys.executable, "-c", MEASURED, sys.executable, "-m", "refuge", *args],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode:
         raise SystemExit(done.stderr)
-    return done.stdout, int(done.stderr.strip().splitlines()[-1])
+    peak_kb, cpu = done.stderr.strip().splitlines()[-1].split()
+    return done.stdout, int(peak_kb), float(cpu)
 
 
 def main() -> None:
@@ -132,7 +134,7 @@ def main() -> None:
                 env["PYTHONPATH"] = str(Path(opts.src).resolve())
             feed_bytes = feed.stat().st_size
             started = time.perf_counter()
-            printed, peak_kb = measured(["pfif", "import", str(feed)], env)
+            printed, peak_kb, cpu_seconds = measured(["pfif", "import", str(feed)], env)
             seconds = time.perf_counter() - started
         finally:
             if opts.database == "postgres":
@@ -155,6 +157,9 @@ def main() -> None:
                 "records": count,
                 "feed_mb": round(feed_bytes / 2**20, 1),
                 "seconds": round(seconds, 1),
+                # On a shared machine wall time includes waiting for a core; CPU time does not.
+                "cpu_seconds": round(cpu_seconds, 1),
+                "load_average": os.getloadavg()[0],
                 "peak_rss_mb": round(peak_kb / 1024),
                 "printed": printed.strip().splitlines(),
             },

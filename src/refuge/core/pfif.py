@@ -111,9 +111,16 @@ def format_date(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+PFIF_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
 def parse_date(text: str, where: str) -> datetime:
+    # fromisoformat after an exact shape check: strptime was a tenth of a large import.
+    text = text.strip()
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if not PFIF_DATE.fullmatch(text):
+            raise ValueError(text)
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError:
         raise PfifError(f"{where}: {text!r} is not a PFIF date (YYYY-MM-DDThh:mm:ssZ)") from None
 
@@ -298,15 +305,25 @@ def _check_encoding(first: bytes) -> None:
         )
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _tag(el: ET.Element) -> str:
-    return el.tag.rsplit("}", 1)[-1]
+    """The element's name without its namespace (PFIF 1.2, 1.3 and 1.4 differ only there)."""
+    name = _LOCAL_NAMES.get(el.tag)
+    if name is None:
+        name = _LOCAL_NAMES[el.tag] = el.tag.rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) > 1000:  # names are the sender's: do not let them pile up
+            _LOCAL_NAMES.clear()
+    return name
 
 
-def _text(el: ET.Element, name: str) -> str:
+def _fields(el: ET.Element) -> dict[str, str]:
+    """Each child's text by name; the first of two same-named children counts."""
+    found: dict[str, str] = {}
     for child in el:
-        if _tag(child) == name:
-            return (child.text or "").strip()
-    return ""
+        found.setdefault(_tag(child), (child.text or "").strip())
+    return found
 
 
 def _check_lengths(el: ET.Element, where: str) -> None:
@@ -325,7 +342,8 @@ def _check_lengths(el: ET.Element, where: str) -> None:
 
 def _person(el: ET.Element, index: int) -> PersonRecord:
     where = f"person #{index}"
-    record_id = _text(el, "person_record_id")
+    given = _fields(el)
+    record_id = given.get("person_record_id", "")
     if len(record_id) > FIELD_CHARS["person_record_id"]:
         raise PfifError(f"{where}, person_record_id: {len(record_id):,} characters; at most 500")
     if not RECORD_ID.match(record_id):
@@ -334,7 +352,7 @@ def _person(el: ET.Element, index: int) -> PersonRecord:
     _check_lengths(el, where)
     values: dict[str, object] = {}
     for name in PERSON_ORDER:
-        text = _text(el, name)
+        text = given.get(name, "")
         if name in ("entry_date", "expiry_date", "source_date"):
             values[name] = parse_date(text, f"{where}, {name}") if text else None
         else:
@@ -352,27 +370,29 @@ def _person(el: ET.Element, index: int) -> PersonRecord:
 
 
 def _note(el: ET.Element, person_record_id: str) -> Note:
-    note_id = _text(el, "note_record_id")
-    where = f"note {note_id or '(no id)'} of person {person_record_id}"
+    given = _fields(el)
+    note_id = given.get("note_record_id", "")
+    shown_id = note_id if len(note_id) <= 80 else note_id[:40] + "…"
+    where = f"note {shown_id or '(no id)'} of person {person_record_id}"
     _check_lengths(el, where)
     if not RECORD_ID.match(note_id):
         raise PfifError(f"{where}: note_record_id is not domain/local-id")
-    entry = _text(el, "entry_date")
+    entry = given.get("entry_date", "")
     if not entry:
         raise PfifError(f"{where}: entry_date is missing")
-    status = _text(el, "status")
+    status = given.get("status", "")
     if status not in NOTE_STATUSES:
         raise PfifError(f"{where}, status: {status!r} is not a PFIF note status")
-    contact = _text(el, "author_made_contact")
-    source = _text(el, "source_date")
+    contact = given.get("author_made_contact", "")
+    source = given.get("source_date", "")
     return Note(
         note_record_id=note_id,
-        person_record_id=_text(el, "person_record_id") or person_record_id,
+        person_record_id=given.get("person_record_id", "") or person_record_id,
         entry_date=parse_date(entry, f"{where}, entry_date"),
-        author_name=_text(el, "author_name"),
+        author_name=given.get("author_name", ""),
         source_date=parse_date(source, f"{where}, source_date") if source else None,
         author_made_contact={"true": True, "false": False}.get(contact),
         status=status,
-        linked_person_record_id=_text(el, "linked_person_record_id"),
-        text=_text(el, "text"),
+        linked_person_record_id=given.get("linked_person_record_id", ""),
+        text=given.get("text", ""),
     )
