@@ -32,9 +32,9 @@ BINARY = bytes(range(256)) * 40
 # Arguments that name a file the command reads, and those it writes.
 READERS = {
     "dedupe input", "place households", "place shelters", "place travel_matrix",
-    "place quotas", "pfif import file", "createuser password_file",
+    "place quotas", "pfif import file", "createuser password_file", "restore input",
 }  # fmt: skip
-WRITERS = {"dedupe out", "dedupe pairs", "place out", "pfif export out"}
+WRITERS = {"dedupe out", "dedupe pairs", "place out", "pfif export out", "backup output"}
 # A command that hands its arguments to a parser of its own: walk that one instead.
 OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {"dedupe": dedupe_parser}
 DJANGO_OPTIONS = {"settings", "pythonpath"}  # every command has them; they name no data file
