@@ -38,32 +38,40 @@ def external_record(external: ExternalPerson) -> PersonRecord:
     )
 
 
-def do_match_imported(externals: Sequence[ExternalPerson]) -> int:
-    """Create PossibleMatch rows for imported persons; returns how many were created."""
-    named = [e for e in externals if e.given_name or e.family_name or e.full_name]
-    emptied = [e.pk for e in externals if e not in named]
-    PossibleMatch.objects.filter(external_id__in=emptied).delete()  # expired or withdrawn
+def do_match_imported(external_ids: Sequence[int]) -> int:
+    """Create PossibleMatch rows for imported persons; returns how many were created.
+
+    Reads the imported persons a chunk at a time, so a feed of 100,000 is never all
+    in memory as model instances.
+    """
     keys.catch_up()
     created = 0
-    for start in range(0, len(named), CHUNK):
-        part = named[start : start + CHUNK]
-        found = keys.check(
-            [external_record(e) for e in part],
-            operation_id=None,
-            limit=PER_RECORD,
-            min_probability=REVIEW_PROBABILITY,
-        )
-        rows = [
-            PossibleMatch(
-                external=e,
-                person_id=m.person.person_id,
-                score=m.probability,
-                reasons=m.reasons()[:500],
-            )
-            for e, matches in zip(part, found, strict=True)
-            for m in matches
-        ]
-        before = PossibleMatch.objects.count()
-        PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
-        created += PossibleMatch.objects.count() - before
+    for start in range(0, len(external_ids), CHUNK):
+        created += _match_chunk(external_ids[start : start + CHUNK])
     return created
+
+
+def _match_chunk(ids: Sequence[int]) -> int:
+    externals = list(ExternalPerson.objects.filter(pk__in=ids).order_by("pk"))
+    named = [e for e in externals if e.given_name or e.family_name or e.full_name]
+    named_ids = {e.pk for e in named}
+    emptied = [e.pk for e in externals if e.pk not in named_ids]
+    PossibleMatch.objects.filter(external_id__in=emptied).delete()  # expired or withdrawn
+    if not named:
+        return 0
+    found = keys.check(
+        [external_record(e) for e in named],
+        operation_id=None,
+        limit=PER_RECORD,
+        min_probability=REVIEW_PROBABILITY,
+    )
+    rows = [
+        PossibleMatch(
+            external=e, person_id=m.person.person_id, score=m.probability, reasons=m.reasons()[:500]
+        )
+        for e, matches in zip(named, found, strict=True)
+        for m in matches
+    ]
+    held = PossibleMatch.objects.filter(external_id__in=named_ids).count()
+    PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
+    return PossibleMatch.objects.filter(external_id__in=named_ids).count() - held

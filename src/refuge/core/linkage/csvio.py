@@ -8,6 +8,13 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from refuge.core.csvcells import (
+    FIELD_CHARS,
+    long_fields_readable,
+    shown,
+    spreadsheet_safe,
+    too_long,
+)
 from refuge.core.linkage.engine import ScoredPair
 from refuge.core.linkage.records import FIELDS, NAME_FIELDS, BadBirthDate, BirthDate, PersonRecord
 
@@ -38,7 +45,8 @@ def _lines(path: Path) -> Iterator[str]:
 def _check_header(path: Path, header: list[str]) -> dict[str, int]:
     columns = {name.strip().lower(): pos for pos, name in enumerate(header)}
     if "id" not in columns:
-        raise InputError(f"{path}: header has no 'id' column (found: {', '.join(header)})")
+        found = ", ".join(shown(name) for name in header[:12])
+        raise InputError(f"{path}: header has no 'id' column (found: {found})")
     if not any(name in columns for name in NAME_FIELDS):
         raise InputError(f"{path}: header needs at least one of {', '.join(NAME_FIELDS)}")
     return columns
@@ -72,28 +80,52 @@ def read_records(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> list[PersonRec
             "machine handles; split it (e.g. by settlement) or use the Spark path "
             "(docs/LINKAGE.md)"
         )
-    reader = csv.reader(_lines(path))
+    with long_fields_readable(max_bytes):
+        return _read_rows(path, csv.reader(_lines(path)))
+
+
+def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[PersonRecord]:
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(f"{path}: file is empty (expected a header row)") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: row 1: {exc}") from None
+    _check_length(path, 1, header, header)
     columns = _check_header(path, header)
     records: list[PersonRecord] = []
     first_row: dict[str, int] = {}
-    for row, values in enumerate(reader, start=2):
+    row = 1
+    while True:
+        row += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            raise InputError(f"{path}: row {row}: {exc}") from None
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
             raise InputError(f"{path}: row {row}: {len(values)} fields, header has {len(header)}")
+        _check_length(path, row, header, values)
         record = _record(path, row, values, columns)
         if record.record_id in first_row:
             raise InputError(
-                f"{path}: row {row}: id {record.record_id!r} already used in row "
+                f"{path}: row {row}: id {shown(record.record_id)} already used in row "
                 f"{first_row[record.record_id]}"
             )
         first_row[record.record_id] = row
         records.append(record)
-    return records
+
+
+def _check_length(path: Path, row: int, header: list[str], values: list[str]) -> None:
+    over = too_long(header, values)
+    if over:
+        raise InputError(
+            f"{path}: row {row}: field {shown(over[0])} has {over[1]:,} characters; "
+            f"at most {FIELD_CHARS:,} are accepted"
+        )
 
 
 def _write_atomically(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -107,7 +139,8 @@ def _write_atomically(path: Path, header: Sequence[str], rows: Iterable[Sequence
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
-            writer.writerows(rows)
+            # Ids and reasons come from the input: a spreadsheet must not run them.
+            writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

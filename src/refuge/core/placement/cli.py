@@ -109,6 +109,9 @@ def main(
     except InputFileError as problem:
         print(f"refuge place: {problem}", file=stderr)
         return 1
+    except OSError as problem:  # the output cannot be written (permissions, disk full)
+        print(f"refuge place: {problem.filename or ''}: {problem.strerror}", file=stderr)
+        return 1
     print(summary(placement), file=stdout)
     return 0
 

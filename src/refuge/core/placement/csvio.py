@@ -15,12 +15,28 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from refuge.core.csvcells import (
+    FIELD_CHARS,
+    long_fields_readable,
+    shown,
+    spreadsheet_safe,
+    too_long,
+)
 from refuge.core.placement.model import NEED_WORDS, Household, Placement, Shelter
 
 HOUSEHOLD_COLUMNS = ("household_id", "size", "origin_lat", "origin_lon", "needs")
 SHELTER_COLUMNS = ("shelter_id", "capacity", "lat", "lon", "features")
 MATRIX_COLUMNS = ("household_id", "shelter_id", "minutes")
 QUOTA_COLUMNS = ("region", "max_persons")
+# Far above any real file (Kursk-2024's households file is about 2 MB); a bigger one is a
+# mistake or an attack, refused before it is read into memory.
+MAX_INPUT_BYTES = 256 * 2**20
+# The largest values that make sense; beyond them a number is a typo (or an attack that
+# overflowed the solver's 64-bit arrays).
+MOST_PERSONS_IN_HOUSEHOLD = 500  # a children's home or a care home travels as one
+MOST_PLACES_IN_SHELTER = 100_000
+MOST_PERSONS_IN_QUOTA = 10_000_000
+MOST_MINUTES = 7 * 24 * 60
 
 T = TypeVar("T")
 
@@ -47,14 +63,16 @@ class _Row:
             raise self.fail(field, "is empty")
         return value
 
-    def whole(self, field: str, least: int) -> int:
+    def whole(self, field: str, least: int, most: int) -> int:
         raw = self.text(field)
         try:
             value = int(raw)
         except ValueError:
-            raise self.fail(field, f"'{raw}' is not a whole number") from None
+            raise self.fail(field, f"{shown(raw)} is not a whole number") from None
         if value < least:
             raise self.fail(field, f"{value} is below {least}")
+        if value > most:
+            raise self.fail(field, f"{shown(raw)} is above {most:,}")
         return value
 
     def number(self, field: str, low: float, high: float) -> float:
@@ -62,9 +80,9 @@ class _Row:
         try:
             value = float(raw)
         except ValueError:
-            raise self.fail(field, f"'{raw}' is not a number") from None
+            raise self.fail(field, f"{shown(raw)} is not a number") from None
         if not math.isfinite(value) or not low <= value <= high:
-            raise self.fail(field, f"{raw} is outside {low:g}..{high:g}")
+            raise self.fail(field, f"{shown(raw)} is outside {low:g}..{high:g}")
         return value
 
     def words(self, field: str) -> frozenset[str]:
@@ -73,7 +91,8 @@ class _Row:
         unknown = sorted(words - NEED_WORDS)
         if unknown:
             raise self.fail(
-                field, f"unknown word '{unknown[0]}' (allowed: {', '.join(sorted(NEED_WORDS))})"
+                field,
+                f"unknown word {shown(unknown[0])} (allowed: {', '.join(sorted(NEED_WORDS))})",
             )
         return words
 
@@ -82,7 +101,7 @@ def read_households(path: Path | str) -> list[Household]:
     def household(row: _Row) -> Household:
         return Household(
             household_id=row.text("household_id"),
-            size=row.whole("size", 1),
+            size=row.whole("size", 1, MOST_PERSONS_IN_HOUSEHOLD),
             origin_lat=row.number("origin_lat", -90, 90),
             origin_lon=row.number("origin_lon", -180, 180),
             needs=row.words("needs"),
@@ -95,7 +114,7 @@ def read_shelters(path: Path | str) -> list[Shelter]:
     def shelter(row: _Row) -> Shelter:
         return Shelter(
             shelter_id=row.text("shelter_id"),
-            capacity=row.whole("capacity", 0),
+            capacity=row.whole("capacity", 0, MOST_PLACES_IN_SHELTER),
             lat=row.number("lat", -90, 90),
             lon=row.number("lon", -180, 180),
             features=row.words("features"),
@@ -115,12 +134,12 @@ def read_travel_matrix(
     for row in _rows(path, MATRIX_COLUMNS):
         pair = (row.text("household_id"), row.text("shelter_id"))
         if pair[0] not in household_ids:
-            raise row.fail("household_id", f"'{pair[0]}' is not in the households file")
+            raise row.fail("household_id", f"{shown(pair[0])} is not in the households file")
         if pair[1] not in shelter_ids:
-            raise row.fail("shelter_id", f"'{pair[1]}' is not in the shelters file")
+            raise row.fail("shelter_id", f"{shown(pair[1])} is not in the shelters file")
         if pair in out:
             raise row.fail("shelter_id", f"the pair {pair[0]} -> {pair[1]} is given twice")
-        out[pair] = row.number("minutes", 0, math.inf)
+        out[pair] = row.number("minutes", 0, MOST_MINUTES)
     return out
 
 
@@ -131,10 +150,10 @@ def read_quotas(path: Path | str, shelters: Sequence[Shelter]) -> dict[str, int]
     for row in _rows(path, QUOTA_COLUMNS):
         region = row.text("region")
         if region not in regions:
-            raise row.fail("region", f"no shelter is in region '{region}'")
+            raise row.fail("region", f"no shelter is in region {shown(region)}")
         if region in out:
-            raise row.fail("region", f"region '{region}' is given twice")
-        out[region] = row.whole("max_persons", 0)
+            raise row.fail("region", f"region {shown(region)} is given twice")
+        out[region] = row.whole("max_persons", 0, MOST_PERSONS_IN_QUOTA)
     return out
 
 
@@ -149,7 +168,9 @@ def write_assignments(
             writer = csv.writer(out)
             writer.writerow(["household_id", "shelter_id"])
             for h in households:
-                writer.writerow([h.household_id, placement.shelter_of(h.household_id) or ""])
+                row = [h.household_id, placement.shelter_of(h.household_id) or ""]
+                # Ids come from the coordinator's files: a spreadsheet must not run them.
+                writer.writerow([spreadsheet_safe(cell) for cell in row])
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -164,7 +185,7 @@ def _read_unique(
     for row in _rows(path, columns):
         key = row.text(id_field)
         if key in seen:
-            raise row.fail(id_field, f"'{key}' is already used on row {seen[key]}")
+            raise row.fail(id_field, f"{shown(key)} is already used on row {seen[key]}")
         seen[key] = row.row_number
         try:
             out.append(build(row))
@@ -181,26 +202,57 @@ def _rows(path: Path, columns: Sequence[str]) -> Iterator[_Row]:
         raise InputFileError(
             path, 1, None, f"the file is empty; expected the header {','.join(columns)}"
         )
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [name.strip().lower() for name in next(reader)]
+    with long_fields_readable(MAX_INPUT_BYTES):
+        yield from _parsed(path, columns, csv.reader(text.splitlines(keepends=True)))
+
+
+def _parsed(path: Path, columns: Sequence[str], reader: Iterator[list[str]]) -> Iterator[_Row]:
+    header = [name.strip().lower() for name in _next_row(path, 1, reader) or []]
+    _check_length(path, 1, header, header)
     for name in columns:
         if name not in header:
-            raise InputFileError(path, 1, name, f"column is missing (header: {','.join(header)})")
-    start = 2
-    for values in reader:
-        number = start
-        start = reader.line_num + 1
+            found = ",".join(shown(h, 20) for h in header[:12])
+            raise InputFileError(path, 1, name, f"column is missing (header: {found})")
+    number = 2
+    while (values := _next_row(path, number, reader)) is not None:
+        row_number, number = number, reader.line_num + 1  # type: ignore[attr-defined]
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
             raise InputFileError(
-                path, number, None, f"{len(values)} values for {len(header)} columns"
+                path, row_number, None, f"{len(values)} values for {len(header)} columns"
             )
-        yield _Row(path, number, dict(zip(header, values, strict=False)))
+        _check_length(path, row_number, header, values)
+        yield _Row(path, row_number, dict(zip(header, values, strict=False)))
+
+
+def _next_row(path: Path, number: int, reader: Iterator[list[str]]) -> list[str] | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as problem:
+        raise InputFileError(path, number, None, str(problem)) from None
+
+
+def _check_length(path: Path, number: int, header: list[str], values: list[str]) -> None:
+    over = too_long(header, values)
+    if over:
+        raise InputFileError(
+            path,
+            number,
+            over[0],
+            f"has {over[1]:,} characters; at most {FIELD_CHARS:,} are accepted",
+        )
 
 
 def _decode(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputFileError(
+                path, 0, None, f"has {size:,} bytes; at most {MAX_INPUT_BYTES:,} are accepted"
+            )
         raw = path.read_bytes()
     except OSError as problem:
         raise InputFileError(path, 0, None, f"cannot be read ({problem.strerror})") from None
@@ -210,7 +262,7 @@ def _decode(path: Path) -> str:
         line_start = raw.rfind(b"\n", 0, problem.start) + 1
         row = raw.count(b"\n", 0, problem.start) + 1
         column = raw.count(b",", line_start, problem.start)
-        header = raw.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
+        header = raw[:4096].split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
         field = header[column] if row > 1 and column < len(header) else None
         raise InputFileError(
             path, row, field, "is not UTF-8 text; save the file as 'CSV UTF-8' and try again"

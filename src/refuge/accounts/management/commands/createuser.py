@@ -62,8 +62,7 @@ class Command(BaseCommand):
 
     def _password(self, path: str | None) -> str:
         if path:
-            with open(path, encoding="utf-8") as f:
-                password = f.read().strip()
+            password = self._password_from(path)
         elif os.environ.get("REFUGE_PASSWORD"):
             password = os.environ["REFUGE_PASSWORD"]
         else:
@@ -73,3 +72,16 @@ class Command(BaseCommand):
         if len(password) < 10:
             raise CommandError("the password needs at least 10 characters")
         return password
+
+    @staticmethod
+    def _password_from(path: str) -> str:
+        try:
+            with open(path, "rb") as f:
+                raw = f.read(4097)  # a password is short; never read a whole large file
+            if len(raw) > 4096:
+                raise CommandError(f"--password-file {path}: longer than 4,096 bytes")
+            return raw.decode("utf-8").strip()
+        except OSError as e:
+            raise CommandError(f"--password-file {path}: cannot be read ({e.strerror})") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"--password-file {path}: is not UTF-8 text") from None

@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 result = do_import_pfif(pfif.read(f), now=timezone.now())
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file") from None
+        except OSError as e:
+            raise CommandError(f"{path}: cannot be read ({e.strerror})") from None
         except pfif.PfifError as e:
             raise CommandError(f"{path}: {e}; nothing was imported") from None
         self.stdout.write(
@@ -72,5 +74,5 @@ class Command(BaseCommand):
             f"copies ignored, {result.emptied} expired or emptied, {result.own} of our own "
             f"skipped, {result.notes} notes"
         )
-        matched = do_match_imported(result.records)
+        matched = do_match_imported(result.stored_ids)
         self.stdout.write(f"{matched} possible matches with registered persons for review")

@@ -34,4 +34,6 @@ class Command(BaseCommand):
             )
         except InputFileError as problem:
             raise CommandError(str(problem)) from None
+        except OSError as problem:  # the output cannot be written (permissions, disk full)
+            raise CommandError(f"{problem.filename or ''}: {problem.strerror}") from None
         self.stdout.write(summary(placement))

