@@ -119,6 +119,48 @@ EIGHT = [
 ]
 
 
+# Households of two to seven, each from its own village's family, dates typed as people
+# write them: the desk must take every size, not only the one and the eight.
+FAMILIES = [
+    [Member("Бондаренко", "Олег", "12.02.1970"), Member("Бондаренко", "Лідія", "1972")],
+    [
+        Member("Ткаченко", "Василь", "05.1944"),
+        Member("Ткаченко", "Ніна", "21.10.1946", wheelchair=True),
+        Member("Ткаченко", "Роман", "1990"),
+    ],
+    [
+        Member("Шевчук", "Ігор", "1.4.1983"),
+        Member("Шевчук", "Алла", "19.12.1985"),
+        Member("Шевчук", "Денис", "2010"),
+        Member("Шевчук", "Злата", "07.07.2015"),
+    ],
+    [
+        Member("Лисенко", "Петро", "30.01.1961"),
+        Member("Лисенко", "Раїса", "1963"),
+        Member("Лисенко", "Тарас", "11.11.1988"),
+        Member("Лисенко", "Олена", "02.1990"),
+        Member("Лисенко", "Артем", "2016"),
+    ],
+    [
+        Member("Кузьменко", "Віктор", "1958"),
+        Member("Кузьменко", "Тамара", "08.03.1960"),
+        Member("Кузьменко", "Олександр", "1982"),
+        Member("Кузьменко", "Світлана", "16.06.1984"),
+        Member("Кузьменко", "Богдан", "2008"),
+        Member("Кузьменко", "Вікторія", "28.02.2012"),
+    ],
+    [
+        Member("Гончаренко", "Степан", "1939"),
+        Member("Гончаренко", "Марина", "13.09.1966"),
+        Member("Гончаренко", "Юрій", "1964"),
+        Member("Гончаренко", "Дмитро", "25.04.1991"),
+        Member("Гончаренко", "Катерина", "1993"),
+        Member("Гончаренко", "Назар", "10.2018"),
+        Member("Гончаренко", "Поліна", "2021"),
+    ],
+]
+
+
 def _given_names(number: int) -> list[str]:
     return sorted(Household.objects.get(pk=number).members.values_list("given_name", flat=True))
 
@@ -139,6 +181,10 @@ def test_registrars_day(walk, world: World) -> None:  # type: ignore[no-untyped-
 
     eight = register_household(walk, page, EIGHT, "Суджа")
     assert _given_names(eight) == sorted(m.given_name for m in EIGHT)
+
+    for family in FAMILIES:  # two to seven
+        number = register_household(walk, page, family, "Суджа")
+        assert _given_names(number) == sorted(m.given_name for m in family)
 
     # Галина Коваленко's family is registered at this point already; her granddaughter
     # arrives later with her: the registrar adds the girl to the family found.
