@@ -137,6 +137,7 @@ def _pages(w: World) -> list[tuple[str, str]]:
     seen += [
         ("tracing", f"/tracing/enquiries/{enquiry.pk}/"),
         ("tracing", f"/tracing/pairs/{pair.pk}/"),
+        ("tracing", f"/tracing/pairs/{pair.pk}/household/"),  # the whole family's merge
     ]
     return seen
 
