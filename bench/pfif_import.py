@@ -20,17 +20,16 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from scratchdb import scratch_env
 
 from refuge.core import pfif
 from refuge.core.linkage.generator import generate
 from refuge.core.linkage.records import PersonRecord
 
-PG = os.environ.get("REFUGE_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 # Sent ten days ago, so nothing has expired when the import runs.
 SENT = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 
@@ -114,32 +113,18 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--src", help="the sources to run the import with (default: these)")
     opts = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "REFUGE_DATA_DIR": tmp}
-        env.pop("DATABASE_URL", None)
-        name = f"refuge_bench_{uuid.uuid4().hex[:8]}"
-        if opts.database == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = f"{PG}/{name}"
-        try:
-            run(["migrate", "--verbosity", "0"], env)
-            run(["scenario", "load", "kursk-2024", "--scale", str(opts.scale)], env)
-            run(["tracing", "index"], env)
-            feed = Path(tmp) / "feed.xml"
-            count = write_feed(feed, opts.records, opts.seed)
-            if opts.src:
-                env["PYTHONPATH"] = str(Path(opts.src).resolve())
-            feed_bytes = feed.stat().st_size
-            started = time.perf_counter()
-            printed, peak_kb, cpu_seconds = measured(["pfif", "import", str(feed)], env)
-            seconds = time.perf_counter() - started
-        finally:
-            if opts.database == "postgres":
-                with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_env(opts.database) as (env, tmp):
+        run(["migrate", "--verbosity", "0"], env)
+        run(["scenario", "load", "kursk-2024", "--scale", str(opts.scale)], env)
+        run(["tracing", "index"], env)
+        feed = Path(tmp) / "feed.xml"
+        count = write_feed(feed, opts.records, opts.seed)
+        if opts.src:
+            env["PYTHONPATH"] = str(Path(opts.src).resolve())
+        feed_bytes = feed.stat().st_size
+        started = time.perf_counter()
+        printed, peak_kb, cpu_seconds = measured(["pfif", "import", str(feed)], env)
+        seconds = time.perf_counter() - started
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()

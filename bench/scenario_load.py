@@ -15,12 +15,10 @@ import platform
 import resource
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date
 
-PG = os.environ.get("REFUGE_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+from scratchdb import scratch_env
 
 
 def run(args: list[str], env: dict[str, str]) -> str:
@@ -35,40 +33,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     opts = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "REFUGE_DATA_DIR": tmp}
-        env.pop("DATABASE_URL", None)
-        name = f"refuge_bench_{uuid.uuid4().hex[:8]}"
-        if opts.database == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = f"{PG}/{name}"
-        try:
-            run(["migrate", "--verbosity", "0"], env)
-            started = time.perf_counter()
-            run(
-                [
-                    "scenario",
-                    "load",
-                    "kursk-2024",
-                    "--scale",
-                    str(opts.scale),
-                    "--seed",
-                    str(opts.seed),
-                ],
-                env,
-            )
-            seconds = time.perf_counter() - started
-            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            report = json.loads(
-                run(["sitrep", "--as-of", "2024-08-19T08:00+03:00", "--format", "json"], env)
-            )
-        finally:
-            if opts.database == "postgres":
-                with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_env(opts.database) as (env, tmp):
+        run(["migrate", "--verbosity", "0"], env)
+        started = time.perf_counter()
+        run(
+            [
+                "scenario",
+                "load",
+                "kursk-2024",
+                "--scale",
+                str(opts.scale),
+                "--seed",
+                str(opts.seed),
+            ],
+            env,
+        )
+        seconds = time.perf_counter() - started
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        report = json.loads(
+            run(["sitrep", "--as-of", "2024-08-19T08:00+03:00", "--format", "json"], env)
+        )
     print(
         json.dumps(
             {
