@@ -104,6 +104,10 @@ def test_lists_and_the_offline_map_for_a_coordinator_and_a_manager(
                 page.locator("path.leaflet-interactive").last.click(force=True)
                 popup = page.locator(".leaflet-popup-content")
                 popup.wait_for()
+                # Leaflet fades a popup in; axe measured mid-fade sees a half-transparent link.
+                page.wait_for_function(
+                    "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+                )
                 shots(page, f"{who}-{lang}-{width}-map-popup")
                 page.context.close()
     assert elsewhere == []
