@@ -38,3 +38,10 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["action", "at"])]
+
+    @property
+    def role_label(self) -> str:
+        """The role in the reader's language; the stored code for a role since retired."""
+        from refuge.accounts.models import Role
+
+        return str(dict(Role.choices).get(self.role, self.role))

@@ -53,3 +53,15 @@ def test_the_auditor_filters_by_user_action_and_date(world: World) -> None:
     assert "export" in auditor.get("/audit/", {"since": today, "until": today}).content.decode()
     none = auditor.get("/audit/", {"until": "2000-01-01"}).content.decode()
     assert "No events match." in none
+
+
+def test_the_trail_names_roles_in_the_auditors_language(world: World) -> None:
+    national = Client()
+    national.force_login(world.users["national"])
+    national.get(f"/desk/households/{world.household_a.pk}/")
+    auditor = Client()
+    auditor.force_login(world.users["auditor"])
+    html = auditor.get("/audit/", {"username": "national"}, HTTP_ACCEPT_LANGUAGE="ru").content
+    page = html.decode()
+    assert "national_coordinator" not in page
+    assert "оординатор" in page
