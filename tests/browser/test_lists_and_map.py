@@ -105,9 +105,12 @@ def test_lists_and_the_offline_map_for_a_coordinator_and_a_manager(
                 popup = page.locator(".leaflet-popup-content")
                 popup.wait_for()
                 # Leaflet fades a popup in; axe measured mid-fade sees a half-transparent link.
-                page.wait_for_function(
-                    "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-                )
+                # (polled from here: the page's CSP forbids the eval wait_for_function needs)
+                fade = page.locator(".leaflet-popup")
+                for _ in range(50):
+                    if fade.evaluate("e => getComputedStyle(e).opacity") == "1":
+                        break
+                    page.wait_for_timeout(50)
                 shots(page, f"{who}-{lang}-{width}-map-popup")
                 page.context.close()
     assert elsewhere == []
