@@ -27,8 +27,9 @@ def _search(client: Client, **fields: str):  # type: ignore[no-untyped-def]
 
 
 def _without_token(html: str) -> str:
-    """The page less what differs between any two requests: the CSRF token, the reference."""
+    """The page less what differs between any two requests: CSRF token, reference, print time."""
     html = re.sub(r'id="reference">[^<]+<', "", html)
+    html = re.sub(r'class="print-only print-header">[^<]+<', "", html)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
