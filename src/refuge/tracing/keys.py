@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Window
+from django.db.models import Exists, Max, OuterRef, QuerySet
 
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
@@ -116,12 +116,19 @@ def _loaded(persons: QuerySet[Person]) -> list[Registered]:
 
 
 def hashed_keys(records: Sequence[PersonRecord] | FeatureTable) -> list[list[int]]:
-    """Each record's hashed blocking keys, distinct."""
+    """Each record's hashed blocking keys, distinct.
+
+    All rows' keys are hashed in one call: hashing row by row was a third of matching a
+    large import (docs/PERFORMANCE.md, PFIF import).
+    """
     table = records if isinstance(records, FeatureTable) else build_features(records)
-    out = []
-    for row in range(len(table)):
-        keys = sorted(set(record_keys(table, row)))
-        out.append(sorted(set(hash_keys(keys).tolist())) if keys else [])
+    per_row = [sorted(set(record_keys(table, row))) for row in range(len(table))]
+    flat = [k for keys in per_row for k in keys]
+    hashed = hash_keys(flat).tolist() if flat else []
+    out, start = [], 0
+    for keys in per_row:
+        out.append(sorted(set(hashed[start : start + len(keys)])))
+        start += len(keys)
     return out
 
 
@@ -237,27 +244,45 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
         DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+# Keys per candidate query: well under SQLite's 32,766 variables.
+KEYS_PER_QUERY = 10_000
+
+
 def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
     """person ids per query key, leaving out keys shared by too many persons.
 
-    One query, counting each key's persons as it reads them from the (key, person) index.
-    The operation is checked on the loaded persons, since an operation's persons are
-    most of the table anyway.
+    Counting each key's persons as they are read from the (key, person) index. The
+    operation is checked on the loaded persons, since an operation's persons are most
+    of the table anyway. Plain SQL, a slice of keys at a time (a key's count does not
+    depend on the others asked with it): the ORM's handling of a large IN list cost
+    more than the query.
     """
-    rows = (
-        NameKey.objects.filter(key__in=keys)
-        .annotate(n=Window(Count("*"), partition_by=[F("key")]))
-        .filter(n__lte=MAX_BLOCK)
-        .values_list("key", "person_id")
-    )
+    ops = connection.ops
+    table, column = ops.quote_name(NameKey._meta.db_table), ops.quote_name("key")
     by_key: dict[int, set[int]] = defaultdict(set)
-    for key, person in rows:
-        by_key[key].add(person)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            part = keys[start : start + KEYS_PER_QUERY]
+            if connection.vendor == "postgresql":
+                where, params = f"{column} = ANY(%s::bigint[])", [part]
+            else:
+                where, params = f"{column} IN ({', '.join(['%s'] * len(part))})", part
+            cursor.execute(
+                f"SELECT {column}, person_id FROM (SELECT {column}, person_id, COUNT(*) OVER "
+                f"(PARTITION BY {column}) AS n FROM {table} WHERE {where}) counted "
+                f"WHERE n <= {int(MAX_BLOCK)}",
+                params,
+            )
+            for hashed, person in cursor.fetchall():
+                by_key[hashed].add(person)
     return by_key
 
 
 def _most_shared(by_key: dict[int, set[int]], query_keys: list[int]) -> list[int]:
     """Candidates sharing the most keys with the query, at most MAX_CANDIDATES."""
+    found = set().union(*(by_key.get(k, ()) for k in query_keys))
+    if len(found) <= MAX_CANDIDATES:  # all of them: no need to count (most queries)
+        return sorted(found)
     shared: Counter[int] = Counter()
     for k in query_keys:
         shared.update(by_key.get(k, ()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.process
 import os
 import tempfile
 from functools import lru_cache
@@ -35,11 +37,9 @@ def _cache_path() -> Path:
     return Path(settings.DATA_DIR) / f"linkage-model-{_code_version()}.json"
 
 
-@lru_cache(maxsize=1)
-def desk_model() -> LinkageModel:
-    path = _cache_path()
+def _saved() -> LinkageModel | None:
     try:
-        saved = json.loads(path.read_text())
+        saved = json.loads(_cache_path().read_text())
         return LinkageModel(
             m={k: tuple(v) for k, v in saved["m"].items()},
             u={k: tuple(v) for k, v in saved["u"].items()},
@@ -47,8 +47,11 @@ def desk_model() -> LinkageModel:
             em_iterations=saved["em_iterations"],
         )
     except (OSError, ValueError, KeyError):
-        pass
-    model = reference_model()
+        return None
+
+
+def _save(model: LinkageModel) -> None:
+    path = _cache_path()
     text = json.dumps(
         {
             "m": {k: list(map(float, v)) for k, v in model.m.items()},
@@ -65,4 +68,31 @@ def desk_model() -> LinkageModel:
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only data directory: train again next process, still correct
+
+
+@lru_cache(maxsize=1)
+def desk_model() -> LinkageModel:
+    model = _saved()
+    if model is None:
+        model = reference_model()
+        _save(model)
     return model
+
+
+def _train_and_save() -> None:
+    _save(reference_model())
+
+
+def train_in_background() -> multiprocessing.process.BaseProcess | None:
+    """Start training the desk model on the other core if it is not saved yet.
+
+    A long import has seconds of parsing and storing to do before it needs the model;
+    training meanwhile in a forked process (which touches no database connection) took
+    the training off the import's path. Join the process before `desk_model()`; if it
+    failed, `desk_model()` trains in process as before.
+    """
+    if _saved() is not None or os.cpu_count() == 1:
+        return None
+    trainer = multiprocessing.get_context("fork").Process(target=_train_and_save, daemon=True)
+    trainer.start()
+    return trainer

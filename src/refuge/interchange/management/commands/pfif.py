@@ -14,6 +14,7 @@ from refuge.core import pfif
 from refuge.interchange.matching import do_match_imported
 from refuge.interchange.pfif import do_import_pfif, export_records
 from refuge.reports.selectors import UnknownOperation, operation_named
+from refuge.tracing.model import train_in_background
 
 
 class Command(BaseCommand):
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         self.stderr.write(f"exported {count} person records")
 
     def _import(self, path: Path) -> None:
+        # The matching step's model trains on the other core while the file is stored.
+        trainer = train_in_background()
         try:
             with path.open("rb") as f:
                 result = do_import_pfif(pfif.read(f), now=timezone.now())
@@ -74,5 +77,7 @@ class Command(BaseCommand):
             f"copies ignored, {result.emptied} expired or emptied, {result.own} of our own "
             f"skipped, {result.notes} notes"
         )
+        if trainer is not None:
+            trainer.join()
         matched = do_match_imported(result.stored_ids)
         self.stdout.write(f"{matched} possible matches with registered persons for review")
