@@ -273,3 +273,68 @@ class RefugeLinker:
         merged = pairs.mergeable(self.merge_at)
         cluster = clusters_from_links(n, pairs.left[merged], pairs.right[merged])
         return DedupeResult(table.record_id, cluster, pairs, model, self.merge_at, self.review_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A left record's best right record, or none (right_id "" and no pair)."""
+
+    left_id: str
+    right_id: str
+    pair: ScoredPair | None
+
+
+def link(
+    linker: RefugeLinker,
+    left: Sequence[PersonRecord],
+    right: Sequence[PersonRecord],
+    *,
+    one_to_one: bool = False,
+) -> list[Link]:
+    """Each left record's best right match, or none, in left order.
+
+    Both files go through the deduplication as one table (the same features, blocking,
+    model trained on both, and decisions); of the pairs it would merge, only those across
+    the two files count. Without `one_to_one` a right record may be the match of several
+    left ones (a partner list typing one person twice); with it, pairs are taken most
+    probable first and each right record is used once.
+    """
+    n_left = len(left)
+    result = linker.dedupe([*left, *right])
+    if result.pairs is None or result.model is None:
+        return [Link(r.record_id, "", None) for r in left]
+    pairs = result.pairs
+    lo = np.minimum(pairs.left, pairs.right)
+    hi = np.maximum(pairs.left, pairs.right)
+    across = np.flatnonzero((lo < n_left) & (hi >= n_left) & pairs.mergeable(linker.merge_at))
+    # Most probable first; ties by row for the same answer on every run.
+    order = across[np.lexsort((hi[across], lo[across], -pairs.probability[across]))]
+    best: dict[int, int] = {}
+    taken: set[int] = set()
+    for k in order.tolist():
+        a, b = int(lo[k]), int(hi[k])
+        if a in best or (one_to_one and b in taken):
+            continue
+        best[a] = k
+        taken.add(b)
+    out: list[Link] = []
+    for row, record in enumerate(left):
+        k = best.get(row)
+        if k is None:
+            out.append(Link(record.record_id, "", None))
+            continue
+        evidence, contradictions = evidence_of(
+            result.model, pairs.levels[k], bool(pairs.corroborated[k]), bool(pairs.contradicted[k])
+        )
+        scored = ScoredPair(
+            left_id=record.record_id,
+            right_id=right[int(hi[k]) - n_left].record_id,
+            match_weight=float(pairs.weight[k]),
+            match_probability=float(pairs.probability[k]),
+            decision=Decision.MERGE,
+            swapped_names=bool(pairs.swapped[k]),
+            evidence=evidence,
+            contradictions=contradictions,
+        )
+        out.append(Link(record.record_id, scored.right_id, scored))
+    return out
