@@ -21,7 +21,7 @@ from refuge.core.linkage.csvio import (
 )
 from refuge.core.linkage.engine import (
     AUTO_MERGE_PROBABILITY,
-    REVIEW_PROBABILITY,
+    BATCH_REVIEW_PROBABILITY,
     RefugeLinker,
     link,
 )
@@ -54,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pairs", type=Path, help="also write scored pairs with reasons here")
     p.add_argument("--merge-at", type=_probability, default=AUTO_MERGE_PROBABILITY,
                    help="match probability from which pairs merge automatically")  # fmt: skip
-    p.add_argument("--review-at", type=_probability, default=REVIEW_PROBABILITY,
+    p.add_argument("--review-at", type=_probability, default=BATCH_REVIEW_PROBABILITY,
                    help="match probability from which pairs are written for review")  # fmt: skip
     _strict(p)
     return p
@@ -100,7 +100,10 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
     result = RefugeLinker(merge_at=args.merge_at, review_at=args.review_at).dedupe(records)
     cluster_ids = result.cluster_ids()
     write_clusters(args.out, [r.record_id for r in records], cluster_ids)
-    pairs = result.scored_pairs(min_probability=args.review_at)
+    # What the queue holds: a contradicted pair whose own fields say little is left out.
+    pairs = [
+        p for p in result.scored_pairs(min_probability=args.review_at) if p.decision != "distinct"
+    ]
     if args.pairs:
         write_pairs(args.pairs, pairs)
     merged = sum(1 for p in pairs if p.decision.value == "merge")
