@@ -107,10 +107,10 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
     if args.pairs:
         write_pairs(args.pairs, pairs)
     merged = sum(1 for p in pairs if p.decision.value == "merge")
-    print(
+    # write, not print: Django's OutputWrapper adds the line ending itself.
+    out.write(
         f"{len(records)} records, {len(set(cluster_ids))} clusters, {merged} pairs merged, "
-        f"{len(pairs) - merged} for review",
-        file=out,
+        f"{len(pairs) - merged} for review\n"
     )
 
 
@@ -122,10 +122,9 @@ def run_link(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> Non
     links = link(RefugeLinker(merge_at=args.merge_at), left, right, one_to_one=args.one_to_one)
     write_links(args.out, links)
     matched = sum(1 for item in links if item.right_id)
-    print(
+    out.write(
         f"{len(left)} left records, {len(right)} right records, {matched} matched, "
-        f"{len(left) - matched} without a match",
-        file=out,
+        f"{len(left) - matched} without a match\n"
     )
 
 

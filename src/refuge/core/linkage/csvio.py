@@ -38,6 +38,12 @@ DIRTY_KINDS: dict[str, str] = {
     "name": "names mixing Cyrillic and Latin letters (compared on their name keys)",
 }
 
+_REFUSED = {
+    "birth_date": "is not a calendar date",
+    "phone": "has letters",
+    "name": "mixes Cyrillic and Latin letters",
+}
+
 
 @dataclass
 class DirtyValues:
@@ -103,8 +109,8 @@ def _record(
     def found(kind: str, name: str, text: str) -> None:
         if dirty is None:
             raise InputError(
-                f"{path}: row {row}: field {name!r}: {text!r} is one of the "
-                f"{DIRTY_KINDS[kind].split(' (')[0]} (without --strict it is kept and compared)"
+                f"{path}: row {row}: field {name!r}: {text!r} {_REFUSED[kind]} "
+                "(without --strict it is kept and compared)"
             )
         dirty.add(kind, row)
 
