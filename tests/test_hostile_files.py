@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.management import ManagementUtility, get_commands, load_command_class
 
+from refuge.core.linkage.cli import link_parser
 from refuge.core.linkage.cli import parser as dedupe_parser
 
 HOSTILE = (
@@ -31,12 +32,22 @@ BINARY = bytes(range(256)) * 40
 
 # Arguments that name a file the command reads, and those it writes.
 READERS = {
-    "dedupe input", "place households", "place shelters", "place travel_matrix",
+    "dedupe input", "link left", "link right", "place households", "place shelters", "place travel_matrix",
     "place quotas", "pfif import file", "createuser password_file", "restore input",
 }  # fmt: skip
-WRITERS = {"dedupe out", "dedupe pairs", "place out", "pfif export out", "backup output"}
+WRITERS = {
+    "dedupe out",
+    "dedupe pairs",
+    "link out",
+    "place out",
+    "pfif export out",
+    "backup output",
+}
 # A command that hands its arguments to a parser of its own: walk that one instead.
-OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {"dedupe": dedupe_parser}
+OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "dedupe": dedupe_parser,
+    "link": link_parser,
+}
 DJANGO_OPTIONS = {"settings", "pythonpath"}  # every command has them; they name no data file
 FILE_WORDS = re.compile(
     r"file|path|csv|input|output|^out$|^pairs$|households|shelters|matrix|quotas"
@@ -90,8 +101,9 @@ def test_every_command_module_that_opens_a_file_is_listed() -> None:
         for path in source.glob("*/management/commands/*.py")
         if pattern.search(path.read_text(encoding="utf-8"))
     } | {
-        {"linkage": "dedupe", "placement": "place"}[path.parent.name]
+        name
         for path in source.glob("core/*/cli.py")
+        for name in {"linkage": ("dedupe", "link"), "placement": ("place",)}[path.parent.name]
     }
     assert opening - readers - {"serve"} == set()
 
@@ -178,9 +190,9 @@ def password_file(kind: str) -> bytes:
 
 # Where the message must point: the row (the header is row 1) or the record, and the field.
 WHERE = {
-    **{(cmd, "long_field"): r"row 3.*200,000 characters" for cmd in ("dedupe", "place")},
-    **{(cmd, "absurd_number"): r"row 3" for cmd in ("dedupe", "place")},
-    **{(cmd, "duplicate_ids"): r"row 3" for cmd in ("dedupe", "place")},
+    **{(cmd, "long_field"): r"row 3.*200,000 characters" for cmd in ("dedupe", "link", "place")},
+    **{(cmd, "absurd_number"): r"row 3" for cmd in ("dedupe", "link", "place")},
+    **{(cmd, "duplicate_ids"): r"row 3" for cmd in ("dedupe", "link", "place")},
     ("pfif", "long_field"): r"person poisk.example/1000002, given_name: 200,000 characters",
     ("pfif", "absurd_number"): r"person poisk.example/1000002, age",
     ("pfif", "missing_column"): r"person poisk.example/1000002: entry_date is missing",
@@ -197,6 +209,8 @@ ACCEPTED = {
     ("createuser password_file", "formula"),
     # Ids such as =HYPERLINK(…) are read as typed and written back neutralised.
     ("dedupe input", "formula"),
+    ("link left", "formula"),
+    ("link right", "formula"),
     ("place households", "formula"),
     ("place shelters", "formula"),
     ("place travel_matrix", "formula"),
@@ -217,6 +231,13 @@ def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
                           ["1000001", "Курская", "Тамара", "1948-03-14", "Суджа"], kind)  # fmt: skip
         return ["dedupe", put("in.csv", people), "--out", str(tmp / "clusters.csv"),
                 "--pairs", str(tmp / "pairs.csv")]  # fmt: skip
+    if reader in ("link left", "link right"):
+        columns = ["id", "family_name", "given_name", "birth_date", "settlement"]
+        good = ["1000001", "Курская", "Тамара", "1948-03-14", "Суджа"]
+        left = csv_file(columns, good, kind if reader == "link left" else "formula")
+        right = csv_file(columns, good, kind if reader == "link right" else "formula")
+        return ["link", put("left.csv", left), put("right.csv", right),
+                "--out", str(tmp / "links.csv")]  # fmt: skip
     if reader in ("place households", "place shelters"):
         return place
     if reader == "place travel_matrix":
@@ -270,7 +291,7 @@ def test_a_hostile_file_gets_one_line_and_exit_1(
         assert len(err.splitlines()) == 1 and "Traceback" not in err, err[:2000]
         assert len(err) < 400, err[:400]
         assert re.search(WHERE.get((reader.split()[0], kind), ""), err), err
-    for written in ("clusters.csv", "pairs.csv", "a.csv"):
+    for written in ("clusters.csv", "pairs.csv", "a.csv", "links.csv"):
         if (tmp_path / written).exists():
             assert status == 0  # nothing is written for a refused file
             with (tmp_path / written).open(encoding="utf-8", newline="") as f:

@@ -18,7 +18,7 @@ def level(a: PersonRecord, b: PersonRecord, comparison: str) -> str | None:
 
 
 def born(text: str) -> PersonRecord:
-    return PersonRecord(record_id=text or "none", birth_date=BirthDate.parse(text))
+    return PersonRecord(record_id=text or "none", birth_date=BirthDate.parse(text, as_typed=True))
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,14 @@ def born(text: str) -> PersonRecord:
         ("1948-03-07", "1949", "year-within-1-or-partial-slip"),
         ("1948", "1949", "year-within-1-or-partial-slip"),
         ("1948-03-07", "", None),
+        # Dates no calendar has, kept as typed (FEBRL 3): the slip is seen digit by digit.
+        ("1955-11-92", "1955-11-29", "one-typo"),
+        ("1955-11-29", "1955-11-92", "one-typo"),
+        ("1955-11-92", "1955-11-92", "exact"),
+        ("1955-13-07", "1955-03-07", "one-typo"),
+        ("1955-02-30", "1955-02-03", "one-typo"),
+        ("1955-11-92", "1971-04-15", "different"),
+        ("14.03.1948", "1948-03-14", "exact"),
     ],
 )
 def test_birth_date_levels(a: str, b: str, expected: str | None) -> None:
@@ -54,10 +62,22 @@ def test_phone_prefix_does_not_matter() -> None:
     assert level(a, b, "phone") == "exact"
 
 
-@pytest.mark.parametrize("text", ["1948-13-01", "1948-02-30", "48-03-07", "07.03.1948"])
+@pytest.mark.parametrize("text", ["1948-13-01", "1948-02-30", "48-03-07", "30.02.1948"])
 def test_bad_birth_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         BirthDate.parse(text)
+
+
+@pytest.mark.parametrize("text", ["48-03-07", "1948/03/07", "март 1948", "9" * 30])
+def test_what_is_no_date_in_any_reading_is_refused_even_as_typed(text: str) -> None:
+    with pytest.raises(ValueError):
+        BirthDate.parse(text, as_typed=True)
+
+
+def test_a_date_kept_as_typed_says_it_is_no_calendar_date() -> None:
+    slip = BirthDate.parse("1955-11-92", as_typed=True)
+    assert slip is not None and not slip.is_calendar_date() and str(slip) == "1955-11-92"
+    assert BirthDate.parse("14.03.1948") == BirthDate(1948, 3, 14)
 
 
 names = st.sampled_from(["Татьяна", "Tetiana", "Таня", "Иван", "Ivan", "Петрова", "Petrov", ""])

@@ -1,5 +1,7 @@
 """The grandmother registered three ways is one person; twins, namesakes and relatives are not."""
 
+from dataclasses import replace
+
 from refuge.core.linkage.engine import Decision, RefugeLinker
 from refuge.core.linkage.records import BirthDate, PersonRecord
 
@@ -98,3 +100,45 @@ def test_namesakes_born_a_year_apart_are_two_people() -> None:
     (pair,) = result.scored_pairs(min_probability=0.0)
     assert "birth_date" in pair.contradictions
     assert pair.decision is not Decision.MERGE
+
+
+def test_siblings_sharing_a_home_are_not_queued_for_review() -> None:
+    # Brother and sister of one household: surname (in each one's form), phone and
+    # address agree, and add up; given names and birth dates say two people.
+    result = RefugeLinker().dedupe([
+        person("1000001", "Ольга", "Гуменюк", "1979-02-11", sex="f", **HOME),
+        person("1000002", "Дмитрий", "Гуменюк", "1983-09-30", sex="m", **HOME),
+    ])  # fmt: skip
+    (pair,) = result.scored_pairs(min_probability=0.0)
+    assert pair.contradictions
+    assert pair.decision is Decision.DISTINCT, pair.reasons()
+
+
+def test_a_weak_pair_nothing_speaks_against_is_queued() -> None:
+    # Only a birth year and a name slip: below the old 0.5, but worth a reviewer's minute.
+    result = RefugeLinker().dedupe([
+        person("1000001", "Валентина", "Шевчук", "1952-04-18", "Петровна", "f"),
+        person("1000002", "Валентина", "Шевчюк", "1952", settlement="Курск"),
+    ])  # fmt: skip
+    (pair,) = result.scored_pairs(min_probability=0.0)
+    assert not {"given_name", "birth_date", "patronymic"} & set(pair.contradictions)
+    assert pair.match_probability < 0.99
+    assert pair.decision is not Decision.DISTINCT, pair.reasons()
+
+
+def test_a_document_one_slip_apart_outweighs_two_birth_dates_but_not_two_names() -> None:
+    same_person = [
+        person("1000001", "Маргарита", "Ланцотти", "1981-08-28", "Олеговна", "f", **HOME),
+        person("1000002", "Маргарита", "Ланцотти", "1908-01-03", "Олеговна", "f", **HOME),
+    ]
+    twins = [
+        person("1000003", "Ольга", "Гуменюк", "2011-06-01", sex="f", **HOME),
+        person("1000004", "Ирина", "Гуменюк", "2011-06-01", sex="f", **HOME),
+    ]
+    documents = {"1000001": "7433231", "1000002": "7438231",  # one digit mistyped
+                 "1000003": "1-КИ 512344", "1000004": "1-КИ 512345"}  # issued in sequence  # fmt: skip
+    records = [replace(r, document_number=documents[r.record_id]) for r in same_person + twins]
+    result = RefugeLinker().dedupe(records)
+    found = dict(zip([r.record_id for r in records], result.cluster_ids(), strict=True))
+    assert found["1000001"] == found["1000002"]
+    assert found["1000003"] != found["1000004"]

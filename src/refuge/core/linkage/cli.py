@@ -1,4 +1,8 @@
-"""`refuge dedupe INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv]` as a pure function."""
+"""`refuge dedupe` and `refuge link` as pure functions.
+
+refuge dedupe INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv] [--strict]
+refuge link LEFT.csv RIGHT.csv --out LINKS.csv [--one-to-one] [--strict]
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from refuge.core.linkage.csvio import InputError, read_records, write_clusters, write_pairs
-from refuge.core.linkage.engine import AUTO_MERGE_PROBABILITY, REVIEW_PROBABILITY, RefugeLinker
+from refuge.core.linkage.csvio import (
+    InputError,
+    read_input,
+    write_clusters,
+    write_links,
+    write_pairs,
+)
+from refuge.core.linkage.engine import (
+    AUTO_MERGE_PROBABILITY,
+    BATCH_REVIEW_PROBABILITY,
+    RefugeLinker,
+    link,
+)
+from refuge.core.linkage.records import PersonRecord
 
 
 class UsageError(Exception):
@@ -38,43 +54,93 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pairs", type=Path, help="also write scored pairs with reasons here")
     p.add_argument("--merge-at", type=_probability, default=AUTO_MERGE_PROBABILITY,
                    help="match probability from which pairs merge automatically")  # fmt: skip
-    p.add_argument("--review-at", type=_probability, default=REVIEW_PROBABILITY,
+    p.add_argument("--review-at", type=_probability, default=BATCH_REVIEW_PROBABILITY,
                    help="match probability from which pairs are written for review")  # fmt: skip
+    _strict(p)
     return p
 
 
-def run(argv: Sequence[str], out: TextIO) -> None:
-    """Run the command; raises UsageError or InputError with a one-line message."""
+def _strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="refuse a file with dirty values (a birth date no calendar has, a phone "
+                        "with letters, a name in two scripts) instead of comparing them as typed")  # fmt: skip
+
+
+def link_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="refuge link",
+        description="Find each LEFT record's registration in RIGHT, or none.",
+    )
+    p.add_argument("left", type=Path, help="CSV with id and name columns (see docs/LINKAGE.md)")
+    p.add_argument("right", type=Path, help="CSV in the same format, e.g. the registry")
+    p.add_argument("--out", type=Path, required=True,
+                   help="write left_id,right_id,match_probability,reasons here")  # fmt: skip
+    p.add_argument("--one-to-one", action="store_true",
+                   help="use each RIGHT record for at most one LEFT record")  # fmt: skip
+    p.add_argument("--merge-at", type=_probability, default=AUTO_MERGE_PROBABILITY,
+                   help="match probability from which a pair is a match")  # fmt: skip
+    _strict(p)
+    return p
+
+
+def _read(path: Path, strict: bool, err: TextIO) -> list[PersonRecord]:
+    """Records of one file; dirty values kept as typed are reported on `err`, one line each."""
+    found = read_input(path, strict=strict)
+    for line in found.dirty.lines(path):
+        err.write(line + "\n")
+    return found.records
+
+
+def run(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
+    """Run `dedupe`; raises UsageError or InputError with a one-line message."""
     args = parser().parse_args(list(argv))
     if args.review_at > args.merge_at:
         raise UsageError("--review-at must not be above --merge-at")
-    records = read_records(args.input)
+    records = _read(args.input, args.strict, err or sys.stderr)
     result = RefugeLinker(merge_at=args.merge_at, review_at=args.review_at).dedupe(records)
     cluster_ids = result.cluster_ids()
     write_clusters(args.out, [r.record_id for r in records], cluster_ids)
-    pairs = result.scored_pairs(min_probability=args.review_at)
+    # What the queue holds: a contradicted pair whose own fields say little is left out.
+    pairs = [
+        p for p in result.scored_pairs(min_probability=args.review_at) if p.decision != "distinct"
+    ]
     if args.pairs:
         write_pairs(args.pairs, pairs)
     merged = sum(1 for p in pairs if p.decision.value == "merge")
-    print(
+    # write, not print: Django's OutputWrapper adds the line ending itself.
+    out.write(
         f"{len(records)} records, {len(set(cluster_ids))} clusters, {merged} pairs merged, "
-        f"{len(pairs) - merged} for review",
-        file=out,
+        f"{len(pairs) - merged} for review\n"
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run_link(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
+    """Run `link`; raises UsageError or InputError with a one-line message."""
+    args = link_parser().parse_args(list(argv))
+    left = _read(args.left, args.strict, err or sys.stderr)
+    right = _read(args.right, args.strict, err or sys.stderr)
+    links = link(RefugeLinker(merge_at=args.merge_at), left, right, one_to_one=args.one_to_one)
+    write_links(args.out, links)
+    matched = sum(1 for item in links if item.right_id)
+    out.write(
+        f"{len(left)} left records, {len(right)} right records, {matched} matched, "
+        f"{len(left) - matched} without a match\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None, command: str = "dedupe") -> int:
     """Exit status: 0 done, 1 bad input or output path, 2 bad arguments."""
+    runner = run_link if command == "link" else run
     try:
-        run(sys.argv[1:] if argv is None else argv, sys.stdout)
+        runner(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
     except UsageError as exc:
-        print(f"refuge dedupe: {exc}", file=sys.stderr)
+        print(f"refuge {command}: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
-        print(f"refuge dedupe: {exc}", file=sys.stderr)
+        print(f"refuge {command}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"refuge dedupe: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        print(f"refuge {command}: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 

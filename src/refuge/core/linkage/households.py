@@ -28,6 +28,7 @@ import numpy as np
 
 from refuge.core.linkage.engine import (
     AUTO_MERGE_PROBABILITY,
+    HOUSEHOLD_COMPARISONS,
     REVIEW_PROBABILITY,
     Decision,
     Evidence,
@@ -38,9 +39,6 @@ from refuge.core.linkage.engine import (
 from refuge.core.linkage.features import build_features
 from refuge.core.linkage.model import LinkageModel, probability
 from refuge.core.linkage.records import PersonRecord
-
-# What members of one household share, so it says nothing about which member a record is.
-HOUSEHOLD_COMPARISONS = frozenset({"family_name", "phone", "residence", "postcode"})
 
 
 def own_fields_pair(pair: ScoredPair, review_at: float) -> ScoredPair | None:

@@ -1,6 +1,6 @@
 """`refuge dedupe INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv]`: the core command, in Django.
 
-The work is `refuge.core.linkage.cli.run`; this shell only maps its one-line errors to
+The work is `refuge.core.linkage.cli.run` (`link.py` is the same shell around `run_link`); this shell only maps its one-line errors to
 CommandError so `manage.py` prints them without a traceback.
 """
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: str, **options: Any) -> None:
         try:
-            run(list(args), self.stdout)
+            run(list(args), self.stdout, self.stderr)
         except (UsageError, InputError) as exc:
             raise CommandError(
                 str(exc), returncode=2 if isinstance(exc, UsageError) else 1
