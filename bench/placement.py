@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/placement.py            # the figures in docs/PERFORMANCE.md
     .venv/bin/python bench/placement.py --quick    # small smoke run
+    .venv/bin/python bench/placement.py --distinct # every household at its own address:
+                                                   # sparse relaxation beside the dense one
+    .venv/bin/python bench/placement.py --whole-command  # `refuge place`, 4,000 x 600, end to
+                                                   # end, fast path beside the Django path
 
 Each instance runs in its own process so that its peak memory (ru_maxrss) is its own.
 Prints one JSON document on stdout.
