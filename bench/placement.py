@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/placement.py            # the figures in docs/PERFORMANCE.md
     .venv/bin/python bench/placement.py --quick    # small smoke run
+    .venv/bin/python bench/placement.py --distinct # every household at its own address:
+                                                   # sparse relaxation beside the dense one
+    .venv/bin/python bench/placement.py --whole-command  # `refuge place`, 4,000 x 600, end to
+                                                   # end, fast path beside the Django path
 
 Each instance runs in its own process so that its peak memory (ru_maxrss) is its own.
 Prints one JSON document on stdout.
@@ -37,6 +41,15 @@ FULL = {
     "250k-5000-cap1.05": (250_000, 5_000, 1.05, 1),
     "390k-5000-cap1.05-1M-persons": (390_000, 5_000, 1.05, 1),
 }
+# Every household at its own address (no two origins alike): the sparse relaxation, with the
+# dense one beside it where its every-arc network stays under DENSE_ARC_LIMIT arcs.
+DISTINCT = {
+    "distinct-4k-600-cap1.05": (4_000, 600, 1.05, 1),
+    "distinct-20k-1000-cap1.05": (20_000, 1_000, 1.05, 1),
+    "distinct-250k-5000-cap1.05": (250_000, 5_000, 1.05, 1),
+    "distinct-1M-20000-cap1.05": (1_000_000, 20_000, 1.05, 1),
+}
+DENSE_ARC_LIMIT = 25_000_000
 QUICK = {
     "400-60-cap1.05": (400, 60, 1.05, 1),
     "400-60-cap1.25": (400, 60, 1.25, 1),
@@ -83,14 +96,102 @@ def run_instance(households: int, shelters: int, ratio: float, seed: int) -> dic
     }
 
 
+def run_distinct(households: int, shelters: int, ratio: float, seed: int) -> dict[str, Any]:
+    from refuge.core.placement.sparse import (
+        build_sparse_instance,
+        every_arc,
+        solve_dense_relaxation,
+        solve_sparse_relaxation,
+    )
+
+    evacuees, places = evacuation(households, shelters, ratio, seed, distinct_origins=True)
+    started, cpu = time.perf_counter(), time.process_time()
+    inst = build_sparse_instance(evacuees, places, Options())
+    sparse = solve_sparse_relaxation(inst)
+    out: dict[str, Any] = {
+        "households": households,
+        "shelters": shelters,
+        "origin_groups": inst.n_groups,
+        "persons": int(inst.size.sum()),
+        "sparse_relaxation": {
+            "max_persons": sparse.max_persons,
+            "person_km": round(sparse.person_cost, 1),
+            "arcs": sparse.arcs,
+            "pricing_rounds": sparse.pricing_rounds,
+            "priced_arcs": sparse.priced_arcs,
+            "seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        },
+    }
+    dense_arcs = int(every_arc(inst)[0].shape[0]) if inst.n_groups * shelters < 10**9 else -1
+    if 0 <= dense_arcs <= DENSE_ARC_LIMIT:
+        started, cpu = time.perf_counter(), time.process_time()
+        dense = solve_dense_relaxation(inst)
+        out["dense_relaxation"] = {
+            "max_persons": dense.max_persons,
+            "person_km": round(dense.person_cost, 1),
+            "arcs": dense.arcs,
+            "seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
+    else:
+        out["dense_relaxation"] = f"not run: {inst.n_groups:,} x {shelters:,} pairs"
+    return out
+
+
+def run_whole_command(households: int, shelters: int, ratio: float, seed: int) -> dict[str, Any]:
+    """`refuge place` as a user runs it, through the fast path and through Django."""
+    import csv
+    import os
+    import tempfile
+    from pathlib import Path
+
+    evacuees, places = evacuation(households, shelters, ratio, seed)
+    folder = Path(tempfile.mkdtemp(prefix="refuge-bench-"))
+    with (folder / "H.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["household_id", "size", "origin_lat", "origin_lon", "needs"])
+        for h in evacuees:
+            w.writerow([h.household_id, h.size, h.origin_lat, h.origin_lon, ";".join(h.needs)])
+    with (folder / "S.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["shelter_id", "capacity", "lat", "lon", "features", "region"])
+        for s in places:
+            w.writerow([s.shelter_id, s.capacity, s.lat, s.lon, ";".join(s.features), s.region])
+    argv = ["place", "--households", "H.csv", "--shelters", "S.csv", "--out", "A.csv"]
+    refuge = str(Path(sys.executable).with_name("refuge"))
+    django = [sys.executable, "-c", "import sys; from django.core.management import "
+              "execute_from_command_line as e; e(['refuge', *sys.argv[1:]])"]  # fmt: skip
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "refuge.settings"}
+    out: dict[str, Any] = {"households": households, "shelters": shelters}
+    for name, command in (("refuge_place", [refuge]), ("through_django", django)):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [*command, *argv], cwd=folder, env=env, capture_output=True, text=True
+        )
+        out[name] = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "stdout": done.stdout.strip(),
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="two small instances only")
     parser.add_argument("--only", help="run this one instance in this process")
+    parser.add_argument("--distinct", action="store_true", help="distinct-origin instances")
+    parser.add_argument("--whole-command", action="store_true", help="time `refuge place`")
     args = parser.parse_args()
-    instances = QUICK if args.quick else FULL
+    instances = QUICK if args.quick else DISTINCT if args.distinct else FULL
+    if args.whole_command:
+        print(json.dumps(run_whole_command(4_000, 600, 1.05, 1), indent=2))
+        return
     if args.only:
-        print(json.dumps(run_instance(*{**FULL, **QUICK}[args.only])))
+        run = run_distinct if args.only in DISTINCT else run_instance
+        print(json.dumps(run(*{**FULL, **QUICK, **DISTINCT}[args.only])))
         return
     results = {}
     for name in instances:

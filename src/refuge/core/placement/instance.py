@@ -104,8 +104,12 @@ def person_km(
     return float(np.sum(size * km))
 
 
-def _mask(words: frozenset[str]) -> int:
+def need_mask(words: frozenset[str]) -> int:
+    """Needs (or features) as bits, so "has every needed feature" is one bitwise test."""
     return sum(_WORD_BIT[w] for w in words)
+
+
+_mask = need_mask
 
 
 def _shelter_positions(shelters: Sequence[Shelter]) -> tuple[FloatArray, FloatArray]:

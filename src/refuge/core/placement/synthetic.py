@@ -46,10 +46,19 @@ MEDICAL_POST_SHARE = 0.15
 
 
 def evacuation(
-    households: int, shelters: int, capacity_ratio: float, seed: int = 2024
+    households: int,
+    shelters: int,
+    capacity_ratio: float,
+    seed: int = 2024,
+    distinct_origins: bool = False,
 ) -> tuple[list[Household], list[Shelter]]:
+    """distinct_origins: every household at its own geocoded address (within a few km of its
+    settlement, to the metre-level grid of a geocoder, no two alike) instead of the
+    settlement's centre."""
     rng = np.random.default_rng(seed)
     evacuees = _households(rng, households)
+    if distinct_origins:
+        evacuees = _own_addresses(rng, evacuees)
     persons = sum(h.size for h in evacuees)
     return evacuees, _shelters(rng, shelters, round(persons * capacity_ratio))
 
@@ -69,6 +78,22 @@ def _households(rng: np.random.Generator, n: int) -> list[Household]:
         )
         out.append(Household(f"H{i + 1:06d}", int(size[i]), lat, lon, needs))
     return out
+
+
+def _own_addresses(rng: np.random.Generator, evacuees: list[Household]) -> list[Household]:
+    n = len(evacuees)
+    lat = np.round(np.array([h.origin_lat for h in evacuees]) + rng.normal(0, 0.02, n), 5)
+    lon = np.round(np.array([h.origin_lon for h in evacuees]) + rng.normal(0, 0.03, n), 5)
+    while True:  # the rare address drawn twice moves one grid step north
+        _, first = np.unique(np.stack([lat, lon], axis=1), axis=0, return_index=True)
+        again = np.setdiff1d(np.arange(n), first)
+        if again.shape[0] == 0:
+            break
+        lat[again] = np.round(lat[again] + 1e-5, 5)
+    return [
+        Household(h.household_id, h.size, float(a), float(o), h.needs)
+        for h, a, o in zip(evacuees, lat.tolist(), lon.tolist(), strict=True)
+    ]
 
 
 def _settlements(rng: np.random.Generator) -> list[tuple[float, float]]:
