@@ -33,6 +33,7 @@ BINARY = bytes(range(256)) * 40
 READERS = {
     "dedupe input", "place households", "place shelters", "place travel_matrix",
     "place quotas", "pfif import file", "createuser password_file", "restore input",
+    "cap import files",
 }  # fmt: skip
 WRITERS = {"dedupe out", "dedupe pairs", "place out", "pfif export out", "backup output"}
 # A command that hands its arguments to a parser of its own: walk that one instead.
@@ -176,6 +177,31 @@ def password_file(kind: str) -> bytes:
     }[kind]  # fmt: skip
 
 
+def cap_file(kind: str) -> bytes:
+    """A CAP message Refuge would write, and its hostile variants."""
+    from refuge.core import cap
+    from tests.core.test_cap import shelter_in_place
+
+    good = cap.write(shelter_in_place())
+    if kind == "good":
+        return good
+    other = good.replace(b"1000001</identifier>", b"1000002</identifier>")
+    return {
+        "empty": b"",
+        "binary": BINARY,
+        "not_utf8": other.replace("Тернопіль".encode(), "Тернопіль".encode("cp1251")),
+        "long_field": other.replace(b"<note>", b"").replace(
+            b"Smoke</event>", b"Smoke" + LONG.encode() * 8 + b"</event>"
+        ),
+        "absurd_number": other.replace(b"8.5</circle>", b"9" * 30 + b"</circle>").replace(
+            b"49.554,", b"4" * 30 + b","
+        ),
+        "missing_column": re.sub(rb"<sent>[^<]*</sent>", b"", other),
+        "duplicate_ids": good,  # the same message twice: stored once
+        "formula": other.replace(b"Stay inside.", FORMULA.replace("&", "&amp;").encode()),
+    }[kind]
+
+
 # Where the message must point: the row (the header is row 1) or the record, and the field.
 WHERE = {
     **{(cmd, "long_field"): r"row 3.*200,000 characters" for cmd in ("dedupe", "place")},
@@ -185,11 +211,17 @@ WHERE = {
     ("pfif", "absurd_number"): r"person poisk.example/1000002, age",
     ("pfif", "missing_column"): r"person poisk.example/1000002: entry_date is missing",
     ("createuser", "long_field"): r"--password-file",
+    **{("cap", kind): r"alert\.xml: " for kind in HOSTILE},
+    ("cap", "missing_column"): r"<sent>: missing",
+    ("cap", "absurd_number"): r"<circle>",
+    ("cap", "long_field"): r"3,\d{3},\d{3} bytes",
 }
 
 
 # (reader, hostile kind) pairs that are good input for that reader: they must succeed.
 ACCEPTED = {
+    ("cap import files", "duplicate_ids"),  # the same message twice is stored once
+    ("cap import files", "formula"),  # XML, stored as sent, never a spreadsheet cell
     ("pfif import file", "duplicate_ids"),  # the newer copy of a record wins
     ("pfif import file", "formula"),  # XML, stored as typed, never a spreadsheet cell
     ("createuser password_file", "absurd_number"),
@@ -234,6 +266,13 @@ def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
     if reader == "createuser password_file":
         return ["createuser", "coordinator-1000001", "--role", "national_coordinator",
                 "--password-file", put("password.txt", password_file(kind))]  # fmt: skip
+    if reader == "cap import files":
+        return [
+            "cap",
+            "import",
+            put("good.xml", cap_file("good")),
+            put("alert.xml", cap_file(kind)),
+        ]
     if reader == "restore input":
         return ["restore", put("backup.refuge", csv_file(["id"], ["1000001"], kind)), "--force"]
     raise AssertionError(f"{reader}: say how to call it")

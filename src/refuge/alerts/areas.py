@@ -1,0 +1,84 @@
+"""Warning areas from the gazetteer, written as CAP areas: circles or a polygon round the
+settlements, plus the region's ISO 3166-2 geocode that aggregators route by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from refuge.core import cap
+from refuge.core.hull import ring
+from refuge.geo.models import District, Region, Settlement
+
+ISO = "ISO 3166-2"
+# Without boundaries in the gazetteer, a region or a settlement is a circle round its centre.
+REGION_KM = 60.0
+CITY_KM, TOWN_KM, VILLAGE_KM = 10.0, 5.0, 2.0
+DISTRICT_KM = 15.0
+
+
+class UnknownArea(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str  # "region:UA-61", "district:1000004", "settlement:1000017"
+    region: str  # ISO 3166-2
+    names: dict[str, str]  # en/ru/uk
+    area: cap.Area
+
+    def in_language(self, lang: str) -> cap.Area:
+        a = self.area
+        return cap.Area(self.names[lang], a.polygons, a.circles, a.geocodes)
+
+
+def _names(obj: Region | District | Settlement) -> dict[str, str]:
+    return {
+        "en": obj.name_en,
+        "ru": obj.name_ru or obj.name_en,
+        "uk": obj.name_uk or obj.name_ru or obj.name_en,
+    }
+
+
+def place(key: str) -> Place:
+    kind, _, ident = key.partition(":")
+    try:
+        if kind == "region":
+            r = Region.objects.get(code=ident)
+            circles = (cap.Circle(r.lat, r.lon, REGION_KM),) if r.lat is not None else ()
+            return Place(key, r.code, _names(r), cap.Area("", (), circles, ((ISO, r.code),)))
+        if kind == "district":
+            d = District.objects.select_related("region").get(pk=int(ident))
+            points = [(s.lat, s.lon) for s in d.settlements.all()]
+            hull = ring(points) if len(points) >= 3 else None
+            shape = (
+                cap.Area("", (tuple(hull),))
+                if hull
+                else cap.Area("", (), (cap.Circle(d.lat, d.lon, DISTRICT_KM),))
+            )
+            return Place(
+                key,
+                d.region.code,
+                _names(d),
+                cap.Area("", shape.polygons, shape.circles, ((ISO, d.region.code),)),
+            )
+        if kind == "settlement":
+            s = Settlement.objects.select_related("district__region").get(pk=int(ident))
+            km = {"city": CITY_KM, "town": TOWN_KM}.get(s.kind, VILLAGE_KM)
+            code = s.district.region.code
+            circles = (cap.Circle(s.lat, s.lon, km),)
+            return Place(key, code, _names(s), cap.Area("", (), circles, ((ISO, code),)))
+    except (Region.DoesNotExist, District.DoesNotExist, Settlement.DoesNotExist, ValueError):
+        pass
+    raise UnknownArea(key)
+
+
+def choices(region: Region) -> list[tuple[str, str]]:
+    """The areas a duty officer picks from: the region, its districts, its towns."""
+    out = [(f"region:{region.code}", region.name)]
+    for d in region.districts.order_by("name_en"):
+        out.append((f"district:{d.pk}", f"— {d.name}"))
+    towns = Settlement.objects.filter(district__region=region).exclude(kind="village")
+    for s in towns.select_related("district").order_by("name_en"):
+        out.append((f"settlement:{s.pk}", f"— — {s.name} ({s.district.name})"))
+    return out

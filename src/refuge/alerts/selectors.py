@@ -1,0 +1,67 @@
+"""Reads of the alerts app. Warnings hold no personal data: the public ones are public."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from refuge.alerts.models import Alert, RegionAlarm
+
+PUBLISHED = (Alert.State.RELEASED, Alert.State.IMPORTED)
+
+
+def published() -> QuerySet[Alert]:
+    return Alert.objects.filter(state__in=PUBLISHED, sent__isnull=False)
+
+
+def in_force(at: datetime) -> QuerySet[Alert]:
+    """Warnings in force at `at`: sent, not ended by an Update/Cancel, not expired."""
+    return (
+        published()
+        .filter(sent__lte=at, msg_type__in=("Alert", "Update"), status="Actual")
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+        .filter(Q(expires__isnull=True) | Q(expires__gt=at))
+        .order_by("-sent", "-pk")
+    )
+
+
+def recent_past(at: datetime, limit: int = 20) -> list[Alert]:
+    """The latest warnings no longer in force (ended, cancelled or expired): retrievable."""
+    current = in_force(at).values("pk")
+    return list(published().filter(sent__lte=at).exclude(pk__in=current).order_by("-sent")[:limit])
+
+
+def feed(limit: int = 50) -> list[Alert]:
+    return list(published().order_by("-sent", "-pk")[:limit])
+
+
+def public_alert(pk: int) -> Alert:
+    found = published().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def desk_alerts(operation_id: int | None) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(operation_id=operation_id)
+        .select_related("drafted_by", "released_by", "replaces")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def desk_alert(operation_id: int | None, pk: int) -> Alert:
+    found = desk_alerts(operation_id).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def region_states(at: datetime) -> dict[str, bool]:
+    """Each region's air-raid state at `at`: its latest change."""
+    states: dict[str, bool] = {}
+    for row in RegionAlarm.objects.filter(at__lte=at).order_by("region", "-at", "-pk"):
+        states.setdefault(row.region, row.active)
+    return states
