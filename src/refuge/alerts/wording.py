@@ -39,12 +39,12 @@ TEMPLATES: dict[str, Wording] = {
             "uk": "Оголошено евакуацію: {area}",
         },
         {
-            "en": "Leave {area} now. Take documents, medicines, water and phone chargers. "
+            "en": "Leave the area now ({area}). Take documents, medicines, water and phone chargers. "
             "Go to the nearest reception point; help neighbours who cannot leave alone.",
-            "ru": "Покиньте {area} немедленно. Возьмите документы, лекарства, воду и зарядные "
+            "ru": "Немедленно покиньте территорию ({area}). Возьмите документы, лекарства, воду и зарядные "
             "устройства. Идите на ближайший пункт приёма; помогите соседям, которые не могут "
             "уехать сами.",
-            "uk": "Негайно залиште {area}. Візьміть документи, ліки, воду та зарядні пристрої. "
+            "uk": "Негайно залиште територію ({area}). Візьміть документи, ліки, воду та зарядні пристрої. "
             "Йдіть до найближчого пункту прийому; допоможіть сусідам, які не можуть виїхати "
             "самі.",
         },
@@ -54,9 +54,9 @@ TEMPLATES: dict[str, Wording] = {
         "Observed", 12,
         {"en": "Smoke hazard", "ru": "Задымление", "uk": "Задимлення"},
         {
-            "en": "Stay inside: smoke over {area}",
-            "ru": "Оставайтесь дома: дым над {area}",
-            "uk": "Залишайтеся вдома: дим над {area}",
+            "en": "Stay inside, smoke: {area}",
+            "ru": "Оставайтесь дома, задымление: {area}",
+            "uk": "Залишайтеся вдома, задимлення: {area}",
         },
         {
             "en": "Stay inside and close the windows and doors. Turn off ventilation. "
@@ -102,9 +102,9 @@ TEMPLATES: dict[str, Wording] = {
         {"en": "Shelter opened", "ru": "Открыт пункт временного размещения",
          "uk": "Відкрито пункт тимчасового розміщення"},
         {
-            "en": "Shelter open for people from {area}: {place}",
-            "ru": "Для жителей {area} открыт пункт размещения: {place}",
-            "uk": "Для мешканців {area} відкрито пункт розміщення: {place}",
+            "en": "Shelter open ({area}): {place}",
+            "ru": "Открыт пункт размещения ({area}): {place}",
+            "uk": "Відкрито пункт розміщення ({area}): {place}",
         },
         {
             "en": "If you have nowhere to stay, go to {place}. Bring documents.",
@@ -123,9 +123,9 @@ TEMPLATES: dict[str, Wording] = {
             "uk": "Пункт розміщення заповнений, не їдьте туди: {place}",
         },
         {
-            "en": "Go to another reception point in {area}; staff will send you on.",
-            "ru": "Обратитесь в другой пункт приёма в {area}; там вас направят дальше.",
-            "uk": "Зверніться до іншого пункту прийому в {area}; там вас скерують далі.",
+            "en": "Go to another reception point ({area}); staff will send you on.",
+            "ru": "Обратитесь в другой пункт приёма ({area}); там вас направят дальше.",
+            "uk": "Зверніться до іншого пункту прийому ({area}); там вас скерують далі.",
         },
         needs_place=True,
     ),
