@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from refuge.alerts.models import Alert, RegionAlarm
+from refuge.geo.models import Region
 
 PUBLISHED = (Alert.State.RELEASED, Alert.State.IMPORTED)
 
@@ -65,3 +66,12 @@ def region_states(at: datetime) -> dict[str, bool]:
     for row in RegionAlarm.objects.filter(at__lte=at).order_by("region", "-at", "-pk"):
         states.setdefault(row.region, row.active)
     return states
+
+
+def region_names(codes: list[str], lang: str) -> list[str]:
+    """Regions' names in `lang` (the code where the gazetteer lacks the region)."""
+    names = {
+        r.code: getattr(r, f"name_{lang}", "") or r.name_en
+        for r in Region.objects.filter(code__in=codes)
+    }
+    return sorted(names.get(c, c) for c in codes)

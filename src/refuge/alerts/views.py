@@ -41,7 +41,9 @@ def public(request: HttpRequest) -> HttpResponse:
                 "languages": LANGUAGES,
                 "current": [(a, a.text(lang)) for a in selectors.in_force(now)[:50]],
                 "past": [(a, a.text(lang)) for a in selectors.recent_past(now)],
-                "alarms": sorted(r for r, on in selectors.region_states(now).items() if on),
+                "alarms": selectors.region_names(
+                    [r for r, on in selectors.region_states(now).items() if on], lang
+                ),
             },
         )
 

@@ -24,6 +24,7 @@ def test_the_public_page_shows_warnings_in_force_in_the_asked_language(world: Wo
     assert "Повітряна тривога: Курська область" in uk
     ru = anonymous.get("/alerts/?lang=ru").content.decode()
     assert "Воздушная тревога: Курская область" in ru
+    assert "Действует воздушная тревога:</strong> Курская область" in ru
     assert "Оповещения населения" in ru
     # A draft is nobody's to read here.
     draft = Alert.objects.get(pk=world.alert_draft)
