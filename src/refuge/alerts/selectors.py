@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 
 from refuge.alerts.models import Alert, RegionAlarm
@@ -32,6 +32,21 @@ def recent_past(at: datetime, limit: int = 20) -> list[Alert]:
     """The latest warnings no longer in force (ended, cancelled or expired): retrievable."""
     current = in_force(at).values("pk")
     return list(published().filter(sent__lte=at).exclude(pk__in=current).order_by("-sent")[:limit])
+
+
+def public_stamp(at: datetime) -> tuple[object, ...]:
+    """What the public page and feed depend on, in one query: it changes when a warning
+    is released, imported, ended or cancelled, and when the next one expires."""
+    agg = published().aggregate(
+        n=Count("pk"),
+        last=Max("pk"),
+        ended=Count("pk", filter=Q(ended_at__isnull=False)),
+        ended_last=Max("ended_at"),
+        next_expiry=Min("expires", filter=Q(expires__gt=at)),
+        expired=Count("pk", filter=Q(expires__lte=at)),
+        next_start=Min("sent", filter=Q(sent__gt=at)),
+    )
+    return tuple(agg[k] for k in sorted(agg))
 
 
 def feed(limit: int = 50) -> list[Alert]:

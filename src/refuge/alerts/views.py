@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from django.contrib import messages
@@ -24,6 +26,26 @@ ATOM = "http://www.w3.org/2005/Atom"
 CAP_TYPE = "application/cap+xml"
 
 
+# Rendered public page and feed per language, kept while selectors.public_stamp is
+# unchanged: a warning draws everyone at once, and the page is the same for all of them.
+# Per process, checked with one query per request; a minute at most in any case.
+_RENDERED: dict[tuple[object, ...], tuple[float, bytes, str]] = {}
+KEEP_SECONDS = 60.0
+
+
+def _memo(key: tuple[object, ...], make: Callable[[], HttpResponse]) -> HttpResponse:
+    stamp = (*key, *selectors.public_stamp(timezone.now()))
+    hit = _RENDERED.get(stamp)
+    if hit is None or time.monotonic() - hit[0] > KEEP_SECONDS:
+        response = make()
+        if response.status_code != 200:
+            return response
+        if len(_RENDERED) > 64:
+            _RENDERED.clear()
+        hit = _RENDERED[stamp] = (time.monotonic(), response.content, response["Content-Type"])
+    return HttpResponse(hit[1], content_type=hit[2])
+
+
 def _lang(request: HttpRequest) -> str:
     asked = request.GET.get("lang", "")
     return asked if asked in LANGUAGES else (translation.get_language() or "en")[:2]
@@ -31,7 +53,12 @@ def _lang(request: HttpRequest) -> str:
 
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
-    lang, now = _lang(request), timezone.now()
+    lang = _lang(request)
+    return _memo(("page", lang), lambda: _public(request, lang))
+
+
+def _public(request: HttpRequest, lang: str) -> HttpResponse:
+    now = timezone.now()
     with translation.override(lang):
         return render(
             request,
@@ -73,6 +100,11 @@ def cap_xml(request: HttpRequest, pk: int) -> HttpResponse:
 def atom(request: HttpRequest) -> HttpResponse:
     """The Atom feed aggregators poll: each entry links its CAP message."""
     lang = _lang(request)
+    key = ("atom", lang, request.build_absolute_uri())
+    return _memo(key, lambda: _atom(request, lang))
+
+
+def _atom(request: HttpRequest, lang: str) -> HttpResponse:
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
     root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)

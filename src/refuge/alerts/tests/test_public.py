@@ -67,3 +67,15 @@ def test_expired_and_cancelled_leave_the_list_but_stay_retrievable(world: World)
 
 def test_the_region_endpoint_lists_regions_under_air_raid_alert(world: World) -> None:
     assert Client().get("/alerts/regions.json").json() == {"alerts": ["RU-KRS"]}
+
+
+def test_a_release_shows_at_once_on_a_page_already_drawn(world: World) -> None:
+    anonymous = Client()
+    before = anonymous.get("/alerts/?lang=uk").content.decode()
+    assert before.count('class="alert ') == 1
+    draft = Alert.objects.get(pk=world.alert_draft)
+    client_for(world, "regional").post(f"/alerts/desk/{draft.pk}/release/")
+    after = anonymous.get("/alerts/?lang=uk").content.decode()
+    assert after.count('class="alert ') == 2 and draft.text("uk")["headline"] in after
+    feed = anonymous.get("/alerts/feed.atom?lang=uk").content.decode()
+    assert draft.text("uk")["headline"] in feed
