@@ -18,6 +18,8 @@ REFUGE_TILE_URL   the map's background tiles, e.g. https://tile.openstreetmap.or
 REFUGE_TILE_ATTRIBUTION  the credit line the tile server asks for.
 REFUGE_PUBLIC_URL the site's public address (https://…), written into CAP <web> and the feed.
 REFUGE_CAP_SENDER the CAP <sender> of released warnings (default: <operation>@refuge.example).
+REFUGE_CAP_KEY, REFUGE_CAP_CERT  PEM files of the key and certificate that sign released
+                  warnings (xmldsig, enveloped); unset: unsigned.
 """
 
 import os
@@ -181,6 +183,9 @@ TILE_URL = os.environ.get("REFUGE_TILE_URL", "").strip()
 TILE_ATTRIBUTION = os.environ.get("REFUGE_TILE_ATTRIBUTION", "").strip()
 REFUGE_PUBLIC_URL = os.environ.get("REFUGE_PUBLIC_URL", "").strip()
 REFUGE_CAP_SENDER = os.environ.get("REFUGE_CAP_SENDER", "").strip()
+# PEM files: released warnings carry an enveloped XML signature when both are set.
+REFUGE_CAP_KEY = os.environ.get("REFUGE_CAP_KEY", "").strip()
+REFUGE_CAP_CERT = os.environ.get("REFUGE_CAP_CERT", "").strip()
 
 SESSION_COOKIE_AGE = 8 * 3600  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

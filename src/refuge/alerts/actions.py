@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -182,18 +183,27 @@ def do_release_alert(*, actor: Actor, alert: Alert, now: datetime | None = None)
         raise AlertRefused("nobody releases their own draft: another coordinator must")
     sent = (now or timezone.now()).replace(microsecond=0)
     message = build_message(alert, sent=sent)
-    xml = cap.write(message)
+    xml = _signed(cap.write(message))
     errors = cap.schema_errors(xml)
     if errors:  # our own writer's fault: refuse rather than publish invalid CAP
         raise AlertRefused("; ".join(errors))
     alert.sent, alert.effective, alert.expires = sent, sent, message.expires
     alert.xml, alert.summary, alert.state = xml, _summary(message), Alert.State.RELEASED
+    alert.signed = xml != cap.write(message)
     alert.released_by = actor.user if getattr(actor.user, "is_authenticated", False) else None
     alert.save()
     _apply(alert, message, sent)
     do_record(actor=actor, action="alert_release", object_type="alert", object_id=alert.pk,
               summary=f"{alert.msg_type} {alert.identifier}")  # fmt: skip
     return alert
+
+
+def _signed(xml: bytes) -> bytes:
+    """Signed with REFUGE_CAP_KEY / REFUGE_CAP_CERT (PEM files) where both are set."""
+    key, cert = settings.REFUGE_CAP_KEY, settings.REFUGE_CAP_CERT
+    if not (key and cert):
+        return xml
+    return cap.sign(xml, key_pem=Path(key).read_bytes(), cert_pem=Path(cert).read_bytes())
 
 
 def _apply(alert: Alert, message: cap.Message, at: datetime) -> None:
