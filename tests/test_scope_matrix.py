@@ -181,6 +181,7 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "alerts_desk_alert@missing": ("/alerts/desk/999999/", dict.fromkeys(desk, 404)),
         "alerts_release": (f"/alerts/desk/{ad}/release/", {"national": 405, "regional": 405}),
         "alerts_followup": (f"/alerts/desk/{ar}/followup/", dict.fromkeys(desk, 405)),
+        "alerts_draft_for_order": ("/alerts/desk/orders/999999/draft/", dict.fromkeys(desk, 405)),
     }
 
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from refuge.accounts.scope import Actor
 from refuge.alerts import areas
 from refuge.alerts.models import Alert, RegionAlarm
-from refuge.alerts.wording import LANGUAGES, TEMPLATES
+from refuge.alerts.wording import LANGUAGES, NEAREST_SHELTERS, TEMPLATES
 from refuge.audit.actions import do_record
 from refuge.core import cap
-from refuge.operations.models import Operation
+from refuge.operations.models import EvacuationOrder, Operation
 
 PUBLIC_URL = "/alerts/"
 
@@ -72,6 +72,9 @@ def build_message(alert: Alert, *, sent: datetime) -> cap.Message:
     infos = []
     for lang in LANGUAGES:
         fill = {"area": where.names[lang], "place": p.get("place", "")}
+        instruction = wording.instruction[lang].format(**fill)
+        if p.get("shelters"):
+            instruction += " " + NEAREST_SHELTERS[lang].format(shelters=p["shelters"])
         infos.append(
             cap.Info(
                 language=lang,
@@ -86,7 +89,7 @@ def build_message(alert: Alert, *, sent: datetime) -> cap.Message:
                 sender_name=alert.operation.name,
                 headline=wording.headline[lang].format(**fill)[:160],
                 description=p.get("description", ""),
-                instruction=wording.instruction[lang].format(**fill),
+                instruction=instruction,
                 web=public_url(),
                 parameters=(("refuge:template", p["template"]),),
                 areas=(where.in_language(lang),),
@@ -116,6 +119,7 @@ def do_draft_alert(
     status: str = "Actual",
     replaces: Alert | None = None,
     msg_type: str = "Alert",
+    shelters: str = "",
 ) -> Alert:
     if template not in TEMPLATES:
         raise AlertRefused(f"unknown template {template!r}")
@@ -137,6 +141,7 @@ def do_draft_alert(
             "place": place.strip(),
             "hours": hours or TEMPLATES[template].hours,
             "description": description.strip(),
+            "shelters": shelters,
         },
         drafted_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
@@ -171,6 +176,26 @@ def do_draft_followup(*, actor: Actor, alert: Alert, msg_type: str) -> Alert:
         status=alert.status,
         replaces=alert,
         msg_type=msg_type,
+        shelters="" if template == "all_clear" else alert.params.get("shelters", ""),
+    )
+
+
+def do_draft_for_order(*, actor: Actor, order: EvacuationOrder) -> Alert:
+    """The Evacuate warning for exactly the order's area, naming the nearest open shelters;
+    one per order (a second call gives the first draft back)."""
+    existing = Alert.objects.filter(
+        operation=order.operation, template="evacuate", params__area=f"order:{order.pk}"
+    ).first()
+    if existing is not None:
+        return existing
+    nearest = areas.nearest_open_shelters(order)
+    return do_draft_alert(
+        actor=actor,
+        operation=order.operation,
+        template="evacuate",
+        area=f"order:{order.pk}",
+        shelters="; ".join(f"{s.name}, {s.address} ({km:.0f} km)" for s, km in nearest),
+        description=order.note,
     )
 
 

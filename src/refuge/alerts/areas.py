@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from refuge.core import cap
+from refuge.core.geodesy import great_circle_km
 from refuge.core.hull import ring
 from refuge.geo.models import District, Region, Settlement
+from refuge.operations.models import EvacuationOrder
+from refuge.operations.selectors import covered_settlements
+from refuge.shelters.models import Shelter, Status
 
 ISO = "ISO 3166-2"
 # Without boundaries in the gazetteer, a region or a settlement is a circle round its centre.
@@ -43,6 +47,8 @@ def _names(obj: Region | District | Settlement) -> dict[str, str]:
 def place(key: str) -> Place:
     kind, _, ident = key.partition(":")
     try:
+        if kind == "order":
+            return order_place(EvacuationOrder.objects.get(pk=int(ident)))
         if kind == "region":
             r = Region.objects.get(code=ident)
             circles = (cap.Circle(r.lat, r.lon, REGION_KM),) if r.lat is not None else ()
@@ -68,7 +74,13 @@ def place(key: str) -> Place:
             code = s.district.region.code
             circles = (cap.Circle(s.lat, s.lon, km),)
             return Place(key, code, _names(s), cap.Area("", (), circles, ((ISO, code),)))
-    except (Region.DoesNotExist, District.DoesNotExist, Settlement.DoesNotExist, ValueError):
+    except (
+        Region.DoesNotExist,
+        District.DoesNotExist,
+        Settlement.DoesNotExist,
+        EvacuationOrder.DoesNotExist,
+        ValueError,
+    ):
         pass
     raise UnknownArea(key)
 
@@ -82,3 +94,38 @@ def choices(region: Region) -> list[tuple[str, str]]:
     for s in towns.select_related("district").order_by("name_en"):
         out.append((f"settlement:{s.pk}", f"— — {s.name} ({s.district.name})"))
     return out
+
+
+def order_place(order: EvacuationOrder) -> Place:
+    """Exactly the order's area: a polygon round the settlements it covers (a circle round
+    a lone one), named by its districts or settlements."""
+    settlements = list(covered_settlements(order).select_related("district__region"))
+    if not settlements:
+        raise UnknownArea(f"order:{order.pk}")
+    named = list(order.districts.all()) or settlements
+    names = {
+        lang: ", ".join(sorted({_names(x)[lang] for x in named}))[:300]
+        for lang in ("en", "ru", "uk")
+    }
+    codes = sorted({s.district.region.code for s in settlements})
+    hull = ring([(s.lat, s.lon) for s in settlements])
+    if hull:
+        shape = cap.Area("", (tuple(hull),), (), tuple((ISO, c) for c in codes))
+    else:
+        s0 = settlements[0]
+        shape = cap.Area("", (), (cap.Circle(s0.lat, s0.lon, VILLAGE_KM),),
+                         tuple((ISO, c) for c in codes))  # fmt: skip
+    return Place(f"order:{order.pk}", codes[0], names, shape)
+
+
+def nearest_open_shelters(order: EvacuationOrder, count: int = 3) -> list[tuple[Shelter, float]]:
+    """The operation's open shelters nearest the middle of the order's settlements."""
+    points = [(s.lat, s.lon) for s in covered_settlements(order)]
+    if not points:
+        return []
+    middle = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    shelters = Shelter.objects.filter(operation=order.operation, status=Status.OPEN)
+    ranked = sorted(
+        ((s, great_circle_km(middle, (s.lat, s.lon))) for s in shelters), key=lambda x: x[1]
+    )
+    return ranked[:count]

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from refuge.alerts.models import Alert, RegionAlarm
 from refuge.geo.models import Region
+from refuge.operations.models import EvacuationOrder
 
 PUBLISHED = (Alert.State.RELEASED, Alert.State.IMPORTED)
 
@@ -90,3 +91,22 @@ def region_names(codes: list[str], lang: str) -> list[str]:
         for r in Region.objects.filter(code__in=codes)
     }
     return sorted(names.get(c, c) for c in codes)
+
+
+def orders_without_warning(operation_id: int | None) -> list[EvacuationOrder]:
+    """The operation's evacuation orders that have no Evacuate warning drafted yet."""
+    drafted = {
+        a.params.get("area")
+        for a in Alert.objects.filter(operation_id=operation_id, template="evacuate")
+    }
+    orders = EvacuationOrder.objects.filter(operation_id=operation_id).prefetch_related(
+        "districts", "settlements"
+    )
+    return [o for o in orders if f"order:{o.pk}" not in drafted]
+
+
+def desk_order(operation_id: int | None, pk: int) -> EvacuationOrder:
+    found = EvacuationOrder.objects.filter(operation_id=operation_id, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -174,7 +174,22 @@ def desk(request: HttpRequest) -> HttpResponse:
         return redirect("alerts_desk_alert", pk=alert.pk)
     status = 400 if request.method == "POST" else 200
     alerts = selectors.desk_alerts(operation.pk)[:100]
-    return render(request, "alerts/desk.html", {"form": form, "alerts": alerts}, status=status)
+    orders = selectors.orders_without_warning(operation.pk)
+    context = {"form": form, "alerts": alerts, "orders": orders}
+    return render(request, "alerts/desk.html", context, status=status)
+
+
+@role_required(*DRAFTERS)
+@require_POST
+def draft_for_order(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.desk_order(_operation(request).pk, pk)
+    try:
+        alert = actions.do_draft_for_order(actor=request.actor, order=order)  # type: ignore[attr-defined]
+    except areas.UnknownArea:
+        messages.error(request, _("This order covers no settlement of the gazetteer."))
+        return redirect("alerts_desk")
+    messages.success(request, _("Draft saved. Another coordinator must release it."))
+    return redirect("alerts_desk_alert", pk=alert.pk)
 
 
 @role_required(*DRAFTERS)

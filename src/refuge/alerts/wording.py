@@ -147,3 +147,9 @@ TEMPLATES: dict[str, Wording] = {
     ),
 }  # fmt: skip
 LANGUAGES = ("en", "ru", "uk")
+# Appended to an Evacuate instruction drafted from an evacuation order.
+NEAREST_SHELTERS = {
+    "en": "Nearest open shelters: {shelters}.",
+    "ru": "Ближайшие открытые пункты временного размещения: {shelters}.",
+    "uk": "Найближчі відкриті пункти тимчасового розміщення: {shelters}.",
+}
