@@ -110,3 +110,32 @@ def desk_order(operation_id: int | None, pk: int) -> EvacuationOrder:
     if found is None:
         raise Http404
     return found
+
+
+def alarm_map(at: datetime, lang: str, width: int = 320) -> dict[str, object] | None:
+    """The regions of every country with an air-raid history as dots on a small
+    equirectangular map, red where an alert is in force at `at`; None with no history."""
+    states = region_states(at)
+    countries = {code[:2] for code in states}
+    regions = [
+        r for r in Region.objects.filter(country__in=countries, lat__isnull=False).order_by("code")
+    ]
+    if not regions:
+        return None
+    lats = [r.lat for r in regions if r.lat is not None]
+    lons = [r.lon for r in regions if r.lon is not None]
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    scale = (width - 20) / max(east - west, 0.1)
+    height = int((north - south) * scale * 1.5) + 20  # 1.5: a degree of latitude is longer
+    dots = [
+        {
+            # Text, not floats: a template in ru/uk would write 12,5 (the locale's comma).
+            "x": f"{10 + (r.lon - west) * scale:.1f}",  # type: ignore[operator]
+            "y": f"{10 + (north - r.lat) * scale * 1.5:.1f}",  # type: ignore[operator]
+            "on": states.get(r.code, False),
+            "name": getattr(r, f"name_{lang}", "") or r.name_en,
+        }
+        for r in regions
+    ]
+    dots.sort(key=lambda d: bool(d["on"]))  # red drawn last, on top
+    return {"width": width, "height": height, "dots": dots}

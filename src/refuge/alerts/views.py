@@ -68,6 +68,7 @@ def _public(request: HttpRequest, lang: str) -> HttpResponse:
                 "languages": LANGUAGES,
                 "current": [(a, a.text(lang)) for a in selectors.in_force(now)[:50]],
                 "past": [(a, a.text(lang)) for a in selectors.recent_past(now)],
+                "map": selectors.alarm_map(now, lang),
                 "alarms": selectors.region_names(
                     [r for r, on in selectors.region_states(now).items() if on], lang
                 ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
@@ -12,6 +13,7 @@ from refuge.alerts.models import Alert
 from refuge.alerts.tests.conftest import client_for
 from refuge.core import cap
 from refuge.desks.tests.world import World
+from refuge.geo.models import Region
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -79,3 +81,14 @@ def test_a_release_shows_at_once_on_a_page_already_drawn(world: World) -> None:
     assert after.count('class="alert ') == 2 and draft.text("uk")["headline"] in after
     feed = anonymous.get("/alerts/feed.atom?lang=uk").content.decode()
     assert draft.text("uk")["headline"] in feed
+
+
+def test_the_map_marks_the_regions_under_air_raid_alert(world: World) -> None:
+    page = Client().get("/alerts/?lang=ru").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    red = re.findall(r'fill="#c62828"[^>]*><title>([^<]+)</title>', svg)
+    assert red == ["Курская область: воздушная тревога"]
+    assert svg.count("<circle") == Region.objects.filter(country="RU", lat__isnull=False).count()
+    assert "Регионы, где сейчас воздушная тревога (красные): Курская область" in page
+    # Coordinates as SVG reads them, whatever the page's language writes numbers like.
+    assert not re.search(r'c[xy]="[^"]*,', svg)
