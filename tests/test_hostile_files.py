@@ -316,3 +316,79 @@ def test_a_hostile_file_gets_one_line_and_exit_1(
                 cells = [cell for row in csv.reader(f) for cell in row]
             assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")], cells
             assert not [c for c in cells if c.startswith("-") and not re.fullmatch(r"-[\d.]+", c)]
+
+
+# Hostile XML for `refuge cap import`: what it names must never be read.
+def _hostile_cap(kind: str, secret: Path, url: str) -> bytes:
+    from refuge.core import cap
+
+    head = f'<alert xmlns="{cap.NS12}"><identifier>'
+    tail = "</identifier></alert>"
+    if kind == "xxe_file":
+        return (f'<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "file://{secret}">]>'
+                f"{head}&x;{tail}").encode()  # fmt: skip
+    if kind == "xxe_network":
+        return (f'<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "{url}">]>'
+                f"{head}&x;{tail}").encode()  # fmt: skip
+    if kind == "external_dtd":
+        return f'<?xml version="1.0"?><!DOCTYPE alert SYSTEM "{url}">{head}1{tail}'.encode()
+    if kind == "billion_laughs":
+        entities = '<!ENTITY a "lol">' + "".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+        )
+        return f'<?xml version="1.0"?><!DOCTYPE alert [{entities}]>{head}&j;{tail}'.encode()
+    if kind == "xinclude":
+        return (f'{head}1</identifier><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                f'href="file://{secret}" parse="text"/></alert>').encode()  # fmt: skip
+    if kind == "twenty_megabytes":
+        return b"<" * (20 * 1024 * 1024)
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["xxe_file", "xxe_network", "external_dtd", "billion_laughs", "xinclude", "twenty_megabytes"],
+)
+def test_hostile_cap_xml_is_refused_without_reading_what_it_names(
+    kind: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], operation_only: None
+) -> None:
+    import socket
+    import threading
+
+    from refuge.alerts.models import Alert
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ПАРОЛЬ-1948")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    knocks: list[object] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                knocks.append(listener.accept())
+            except OSError:
+                continue
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/alert.dtd"
+    (tmp_path / "alert.xml").write_bytes(_hostile_cap(kind, secret, url))
+    before = secret.stat().st_atime_ns
+    try:
+        ManagementUtility(["refuge", "cap", "import", str(tmp_path / "alert.xml")]).execute()
+        status = 0
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    finally:
+        stop.set()
+        watcher.join()
+        listener.close()
+    err = capfd.readouterr().err.strip()
+    assert status == 1 and len(err.splitlines()) == 1 and "Traceback" not in err, err[:500]
+    assert "alert.xml: " in err and "ПАРОЛЬ" not in err
+    assert knocks == [] and secret.stat().st_atime_ns == before
+    assert Alert.objects.count() == 0

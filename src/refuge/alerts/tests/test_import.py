@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -59,3 +60,19 @@ def test_the_upload_page_imports_and_refuses_hostile_xml(world: World, tmp_path:
     assert response.status_code == 302
     stored = Alert.objects.get(identifier="refuge-ternopil-2024-1000001")
     assert stored.source == "uploaded by duty"
+
+
+@pytest.mark.parametrize("kind", ["billion_laughs", "xinclude", "external_dtd", "twenty_megabytes"])
+def test_the_upload_page_refuses_each_hostile_file(world: World, tmp_path: Path, kind: str) -> None:
+    from tests.test_hostile_files import _hostile_cap
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ПАРОЛЬ-1948")
+    data = _hostile_cap(kind, secret, "http://127.0.0.1:9/alert.dtd")
+    response = client_for(world, "duty").post(
+        "/alerts/desk/import/", {"file": SimpleUploadedFile("x.xml", data)}
+    )
+    # Past the request limit the server refuses before reading the body (413).
+    assert response.status_code == (413 if kind == "twenty_megabytes" else 400)
+    assert "ПАРОЛЬ" not in response.content.decode()
+    assert not Alert.objects.filter(source__startswith="uploaded").exists()
