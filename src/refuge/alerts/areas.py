@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from refuge.core import cap
 from refuge.core.geodesy import great_circle_km
 from refuge.core.hull import ring
@@ -49,6 +51,11 @@ def place(key: str) -> Place:
     try:
         if kind == "order":
             return order_place(EvacuationOrder.objects.get(pk=int(ident)))
+        if kind == "circle":
+            return circle_place(*(float(x) for x in ident.split(",")))
+        if kind == "band":
+            code, _, km = ident.partition(",")
+            return band_place(Region.objects.get(code=code), float(km))
         if kind == "region":
             r = Region.objects.get(code=ident)
             circles = (cap.Circle(r.lat, r.lon, REGION_KM),) if r.lat is not None else ()
@@ -85,9 +92,57 @@ def place(key: str) -> Place:
     raise UnknownArea(key)
 
 
+CIRCLE_NAMES = {
+    "en": "within {km} km of {lat}, {lon}",
+    "ru": "в радиусе {km} км от {lat}, {lon}",
+    "uk": "у радіусі {km} км від {lat}, {lon}",
+}
+BAND_NAMES = {
+    "en": "{region}: within {km} km of the state border",
+    "ru": "{region}: в пределах {km} км от государственной границы",
+    "uk": "{region}: у межах {km} км від державного кордону",
+}
+
+
+def circle_place(lat: float, lon: float, km: float) -> Place:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 500):
+        raise ValueError("circle out of range")
+    region = nearest_region(lat, lon)
+    names = {lang: t.format(km=f"{km:g}", lat=f"{lat:.4f}", lon=f"{lon:.4f}")
+             for lang, t in CIRCLE_NAMES.items()}  # fmt: skip
+    geocodes = ((ISO, region.code),) if region else ()
+    area = cap.Area("", (), (cap.Circle(lat, lon, km),), geocodes)
+    return Place(f"circle:{lat},{lon},{km}", region.code if region else "", names, area)
+
+
+def nearest_region(lat: float, lon: float) -> Region | None:
+    regions = Region.objects.filter(lat__isnull=False)
+    return min(regions, key=lambda r: great_circle_km((lat, lon), (r.lat, r.lon)), default=None)  # type: ignore[arg-type]
+
+
+def band_place(region: Region, km: float) -> Place:
+    """The region's settlements within `km` of the state border, as their hull."""
+    if not 0 < km <= 200:
+        raise ValueError("band out of range")
+    inside = Settlement.objects.filter(district__region=region, border_km__lte=km)
+    points = [(s.lat, s.lon) for s in inside]
+    hull = ring(points)
+    if hull:
+        area = cap.Area("", (tuple(hull),), (), ((ISO, region.code),))
+    elif points:
+        area = cap.Area("", (), (cap.Circle(*points[0], VILLAGE_KM),), ((ISO, region.code),))
+    else:
+        raise UnknownArea(f"band:{region.code},{km}")
+    names = {lang: t.format(region=_names(region)[lang], km=f"{km:g}")
+             for lang, t in BAND_NAMES.items()}  # fmt: skip
+    return Place(f"band:{region.code},{km}", region.code, names, area)
+
+
 def choices(region: Region) -> list[tuple[str, str]]:
-    """The areas a duty officer picks from: the region, its districts, its towns."""
-    out = [(f"region:{region.code}", region.name)]
+    """The areas a duty officer picks from: the region, its districts, its towns, a
+    border band or a circle (their sizes in the form's own fields)."""
+    out = [(f"region:{region.code}", region.name), ("band", _("Border band (km below)")),
+           ("circle", _("Circle round a point (below)"))]  # fmt: skip
     for d in region.districts.order_by("name_en"):
         out.append((f"district:{d.pk}", f"— {d.name}"))
     towns = Settlement.objects.filter(district__region=region).exclude(kind="village")

@@ -158,26 +158,36 @@ def _operation(request: HttpRequest):  # type: ignore[no-untyped-def]
 def desk(request: HttpRequest) -> HttpResponse:
     operation = _operation(request)
     choices = areas.choices(operation.affected_region)
-    form = DraftForm(request.POST or None, areas=choices)
+    form = DraftForm(
+        request.POST or None, areas=choices, region_code=operation.affected_region.code
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        alert = actions.do_draft_alert(
-            actor=request.actor,  # type: ignore[attr-defined]
-            operation=operation,
-            template=d["template"],
-            area=d["area"],
-            place=d["place"],
-            hours=d["hours"],
-            description=d["description"],
-            status="Exercise" if d["exercise"] else "Actual",
-        )
-        messages.success(request, _("Draft saved. Another coordinator must release it."))
-        return redirect("alerts_desk_alert", pk=alert.pk)
+        try:
+            alert = _draft(request, operation, d)
+        except areas.UnknownArea:
+            form.add_error("area", _("No settlement of the gazetteer lies in this area."))
+        else:
+            messages.success(request, _("Draft saved. Another coordinator must release it."))
+            return redirect("alerts_desk_alert", pk=alert.pk)
     status = 400 if request.method == "POST" else 200
     alerts = selectors.desk_alerts(operation.pk)[:100]
     orders = selectors.orders_without_warning(operation.pk)
     context = {"form": form, "alerts": alerts, "orders": orders}
     return render(request, "alerts/desk.html", context, status=status)
+
+
+def _draft(request: HttpRequest, operation, d: dict[str, object]):  # type: ignore[no-untyped-def]
+    return actions.do_draft_alert(
+        actor=request.actor,  # type: ignore[attr-defined]
+        operation=operation,
+        template=d["template"],
+        area=d["area"],
+        place=d["place"],
+        hours=d["hours"],
+        description=d["description"],
+        status="Exercise" if d["exercise"] else "Actual",
+    )
 
 
 @role_required(*DRAFTERS)

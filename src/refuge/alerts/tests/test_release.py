@@ -105,3 +105,34 @@ def test_an_ended_warning_takes_no_second_followup(world: World) -> None:
     before = Alert.objects.count()
     duty.post(f"/alerts/desk/{first.pk}/followup/", {"kind": "Update"})
     assert Alert.objects.count() == before
+
+
+def test_a_border_band_and_a_circle_are_drawn_as_cap_areas(world: World) -> None:
+    from refuge.geo.models import Settlement
+
+    duty, national = client_for(world, "duty"), client_for(world, "national")
+    band = _draft(duty, area="band", band_km="12.5")
+    assert band.params["area"] == "band:RU-KRS,12.5"
+    circle = _draft(duty, template="air_raid", area="circle", lat="51.7304", lon="36.1926",
+                    radius_km="25")  # fmt: skip
+    for alert in (band, circle):
+        national.post(f"/alerts/desk/{alert.pk}/release/")
+        alert.refresh_from_db()
+        assert cap.schema_errors(bytes(alert.xml)) == []
+    (band_area,) = cap.read(bytes(band.xml)).info("ru").areas
+    inside = Settlement.objects.filter(district__region__code="RU-KRS", border_km__lte=12.5)
+    corners = {p for polygon in band_area.polygons for p in polygon}
+    assert corners and corners <= {(s.lat, s.lon) for s in inside}
+    assert "в пределах 12.5 км от государственной границы" in band_area.desc
+    (circle_area,) = cap.read(bytes(circle.xml)).info("uk").areas
+    assert circle_area.circles == (cap.Circle(51.7304, 36.1926, 25.0),)
+    assert circle_area.geocodes == (("ISO 3166-2", "RU-KRS"),)
+
+
+def test_a_circle_without_its_centre_is_refused_by_field(world: World) -> None:
+    before = Alert.objects.count()
+    response = client_for(world, "duty").post(
+        "/alerts/desk/", {"template": "air_raid", "area": "circle", "radius_km": "25"}
+    )
+    assert response.status_code == 400 and Alert.objects.count() == before
+    assert response.content.decode().count("Needed for a circle.") == 2
