@@ -34,6 +34,7 @@ BINARY = bytes(range(256)) * 40
 READERS = {
     "dedupe input", "link left", "link right", "place households", "place shelters", "place travel_matrix",
     "place quotas", "pfif import file", "createuser password_file", "restore input",
+    "cap import files",
 }  # fmt: skip
 WRITERS = {
     "dedupe out",
@@ -188,6 +189,31 @@ def password_file(kind: str) -> bytes:
     }[kind]  # fmt: skip
 
 
+def cap_file(kind: str) -> bytes:
+    """A CAP message Refuge would write, and its hostile variants."""
+    from refuge.core import cap
+    from tests.core.test_cap import shelter_in_place
+
+    good = cap.write(shelter_in_place())
+    if kind == "good":
+        return good
+    other = good.replace(b"1000001</identifier>", b"1000002</identifier>")
+    return {
+        "empty": b"",
+        "binary": BINARY,
+        "not_utf8": other.replace("Тернопіль".encode(), "Тернопіль".encode("cp1251")),
+        "long_field": other.replace(b"<note>", b"").replace(
+            b"Smoke</event>", b"Smoke" + LONG.encode() * 8 + b"</event>"
+        ),
+        "absurd_number": other.replace(b"8.5</circle>", b"9" * 30 + b"</circle>").replace(
+            b"49.554,", b"4" * 30 + b","
+        ),
+        "missing_column": re.sub(rb"<sent>[^<]*</sent>", b"", other),
+        "duplicate_ids": good,  # the same message twice: stored once
+        "formula": other.replace(b"Stay inside.", FORMULA.replace("&", "&amp;").encode()),
+    }[kind]
+
+
 # Where the message must point: the row (the header is row 1) or the record, and the field.
 WHERE = {
     **{(cmd, "long_field"): r"row 3.*200,000 characters" for cmd in ("dedupe", "link", "place")},
@@ -197,11 +223,17 @@ WHERE = {
     ("pfif", "absurd_number"): r"person poisk.example/1000002, age",
     ("pfif", "missing_column"): r"person poisk.example/1000002: entry_date is missing",
     ("createuser", "long_field"): r"--password-file",
+    **{("cap", kind): r"alert\.xml: " for kind in HOSTILE},
+    ("cap", "missing_column"): r"<sent>: missing",
+    ("cap", "absurd_number"): r"<circle>",
+    ("cap", "long_field"): r"3,\d{3},\d{3} bytes",
 }
 
 
 # (reader, hostile kind) pairs that are good input for that reader: they must succeed.
 ACCEPTED = {
+    ("cap import files", "duplicate_ids"),  # the same message twice is stored once
+    ("cap import files", "formula"),  # XML, stored as sent, never a spreadsheet cell
     ("pfif import file", "duplicate_ids"),  # the newer copy of a record wins
     ("pfif import file", "formula"),  # XML, stored as typed, never a spreadsheet cell
     ("createuser password_file", "absurd_number"),
@@ -255,6 +287,13 @@ def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
     if reader == "createuser password_file":
         return ["createuser", "coordinator-1000001", "--role", "national_coordinator",
                 "--password-file", put("password.txt", password_file(kind))]  # fmt: skip
+    if reader == "cap import files":
+        return [
+            "cap",
+            "import",
+            put("good.xml", cap_file("good")),
+            put("alert.xml", cap_file(kind)),
+        ]
     if reader == "restore input":
         return ["restore", put("backup.refuge", csv_file(["id"], ["1000001"], kind)), "--force"]
     raise AssertionError(f"{reader}: say how to call it")
@@ -298,3 +337,79 @@ def test_a_hostile_file_gets_one_line_and_exit_1(
                 cells = [cell for row in csv.reader(f) for cell in row]
             assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")], cells
             assert not [c for c in cells if c.startswith("-") and not re.fullmatch(r"-[\d.]+", c)]
+
+
+# Hostile XML for `refuge cap import`: what it names must never be read.
+def _hostile_cap(kind: str, secret: Path, url: str) -> bytes:
+    from refuge.core import cap
+
+    head = f'<alert xmlns="{cap.NS12}"><identifier>'
+    tail = "</identifier></alert>"
+    if kind == "xxe_file":
+        return (f'<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "file://{secret}">]>'
+                f"{head}&x;{tail}").encode()  # fmt: skip
+    if kind == "xxe_network":
+        return (f'<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "{url}">]>'
+                f"{head}&x;{tail}").encode()  # fmt: skip
+    if kind == "external_dtd":
+        return f'<?xml version="1.0"?><!DOCTYPE alert SYSTEM "{url}">{head}1{tail}'.encode()
+    if kind == "billion_laughs":
+        entities = '<!ENTITY a "lol">' + "".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+        )
+        return f'<?xml version="1.0"?><!DOCTYPE alert [{entities}]>{head}&j;{tail}'.encode()
+    if kind == "xinclude":
+        return (f'{head}1</identifier><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                f'href="file://{secret}" parse="text"/></alert>').encode()  # fmt: skip
+    if kind == "twenty_megabytes":
+        return b"<" * (20 * 1024 * 1024)
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["xxe_file", "xxe_network", "external_dtd", "billion_laughs", "xinclude", "twenty_megabytes"],
+)
+def test_hostile_cap_xml_is_refused_without_reading_what_it_names(
+    kind: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], operation_only: None
+) -> None:
+    import socket
+    import threading
+
+    from refuge.alerts.models import Alert
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ПАРОЛЬ-1948")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    knocks: list[object] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                knocks.append(listener.accept())
+            except OSError:
+                continue
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/alert.dtd"
+    (tmp_path / "alert.xml").write_bytes(_hostile_cap(kind, secret, url))
+    before = secret.stat().st_atime_ns
+    try:
+        ManagementUtility(["refuge", "cap", "import", str(tmp_path / "alert.xml")]).execute()
+        status = 0
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    finally:
+        stop.set()
+        watcher.join()
+        listener.close()
+    err = capfd.readouterr().err.strip()
+    assert status == 1 and len(err.splitlines()) == 1 and "Traceback" not in err, err[:500]
+    assert "alert.xml: " in err and "ПАРОЛЬ" not in err
+    assert knocks == [] and secret.stat().st_atime_ns == before
+    assert Alert.objects.count() == 0

@@ -12,7 +12,9 @@ from django.urls import URLPattern, get_resolver
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import World, build_world
 
-ROLES = ("national", "regional", "registrar_a", "registrar_b", "manager", "tracing", "auditor")
+ROLES = (
+    "national", "regional", "registrar_a", "registrar_b", "manager", "tracing", "auditor", "duty",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -24,6 +26,9 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
     """url name -> (path, {role: status}); roles not listed get 403, anonymous 302."""
     ha, hb, sa, sb = w.household_a.pk, w.household_b.pk, w.shelter_a.pk, w.shelter_b.pk
     everyone = dict.fromkeys(ROLES, 200)
+    public = {**everyone, "anonymous": 200}
+    desk = {"national": 200, "regional": 200, "duty": 200}
+    ad, ar = w.alert_draft, w.alert_released
     return {
         "desk_home": ("/desk/", everyone),
         "desk_register": ("/desk/register/", {"registrar_a": 200, "registrar_b": 200}),
@@ -160,6 +165,23 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         ),
         # The public family search: everyone, signed in or not.
         "tracing_find": ("/tracing/find/", {**everyone, "anonymous": 200}),
+        # Public warnings: everyone, signed in or not; a draft is nobody's to read there.
+        "alerts_public": ("/alerts/", public),
+        "alerts_feed": ("/alerts/feed.atom", public),
+        "alerts_regions": ("/alerts/regions.json", public),
+        "alerts_detail": (f"/alerts/{ar}/", public),
+        "alerts_detail@draft": (f"/alerts/{ad}/", dict.fromkeys(public, 404)),
+        "alerts_cap": (f"/alerts/{ar}.xml", public),
+        "alerts_cap@draft": (f"/alerts/{ad}.xml", dict.fromkeys(public, 404)),
+        # The duty desk: duty officers draft, coordinators draft and release.
+        "alerts_desk": ("/alerts/desk/", desk),
+        "alerts_import": ("/alerts/desk/import/", desk),
+        "alerts_desk_alert": (f"/alerts/desk/{ad}/", desk),
+        "alerts_desk_alert@released": (f"/alerts/desk/{ar}/", desk),
+        "alerts_desk_alert@missing": ("/alerts/desk/999999/", dict.fromkeys(desk, 404)),
+        "alerts_release": (f"/alerts/desk/{ad}/release/", {"national": 405, "regional": 405}),
+        "alerts_followup": (f"/alerts/desk/{ar}/followup/", dict.fromkeys(desk, 405)),
+        "alerts_draft_for_order": ("/alerts/desk/orders/999999/draft/", dict.fromkeys(desk, 405)),
     }
 
 
@@ -173,7 +195,14 @@ def _names(prefix: str) -> set[str]:
 
 def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
     covered = {name.split("@")[0] for name in matrix(world)}
-    assert _names("desk/") | _names("audit/") | _names("placement/") | _names("tracing/") == covered
+    assert (
+        _names("desk/")
+        | _names("audit/")
+        | _names("placement/")
+        | _names("tracing/")
+        | _names("alerts/")
+        == covered
+    )
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])

@@ -16,6 +16,10 @@ REFUGE_TILE_URL   the map's background tiles, e.g. https://tile.openstreetmap.or
                   (default none: the map draws shelters and areas on a plain background,
                   so it works offline and tells no tile server where coordinators look).
 REFUGE_TILE_ATTRIBUTION  the credit line the tile server asks for.
+REFUGE_PUBLIC_URL the site's public address (https://…), written into CAP <web> and the feed.
+REFUGE_CAP_SENDER the CAP <sender> of released warnings (default: <operation>@refuge.example).
+REFUGE_CAP_KEY, REFUGE_CAP_CERT  PEM files of the key and certificate that sign released
+                  warnings (xmldsig, enveloped); unset: unsigned.
 """
 
 import os
@@ -80,6 +84,8 @@ INSTALLED_APPS = [
     "refuge.audit",
     "refuge.desks",
     "refuge.limits",
+    "refuge.alerts",
+    "refuge.incidents",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +181,11 @@ WHITENOISE_USE_FINDERS = True
 
 TILE_URL = os.environ.get("REFUGE_TILE_URL", "").strip()
 TILE_ATTRIBUTION = os.environ.get("REFUGE_TILE_ATTRIBUTION", "").strip()
+REFUGE_PUBLIC_URL = os.environ.get("REFUGE_PUBLIC_URL", "").strip()
+REFUGE_CAP_SENDER = os.environ.get("REFUGE_CAP_SENDER", "").strip()
+# PEM files: released warnings carry an enveloped XML signature when both are set.
+REFUGE_CAP_KEY = os.environ.get("REFUGE_CAP_KEY", "").strip()
+REFUGE_CAP_CERT = os.environ.get("REFUGE_CAP_CERT", "").strip()
 
 SESSION_COOKIE_AGE = 8 * 3600  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -195,6 +206,8 @@ REQUEST_BODY_MAX_BYTES = 1024 * 1024  # refused from Content-Length before readi
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # form fields, read into memory: 413 beyond
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # fields in one request, query string included: 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # a file part is refused anyway (400), never kept
+# The only pages that take a file (still within REQUEST_BODY_MAX_BYTES): partners' CAP.
+FILE_UPLOAD_PATHS = frozenset({"/alerts/desk/import/"})
 FIELD_MAX_CHARS = 5000  # one field's value, before any form sees it: 400
 
 LOGGING = {

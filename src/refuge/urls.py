@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("alerts/", include("refuge.alerts.urls")),
     path("accounts/", include("refuge.accounts.urls")),
     path("audit/", include("refuge.audit.urls")),
     path("desk/", include("refuge.desks.urls")),

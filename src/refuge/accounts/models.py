@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     SHELTER_MANAGER = "shelter_manager", _("shelter manager")
     TRACING_OFFICER = "tracing_officer", _("tracing officer")
     AUDITOR = "auditor", _("auditor")
+    # Drafts public warnings (alerts app); a coordinator releases them.
+    DUTY_OFFICER = "duty_officer", _("duty officer")
 
 
 class Membership(models.Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 # Shelter statuses that count as "operating": a full shelter still houses people.
@@ -51,6 +51,127 @@ class ShelterState:
 
 
 @dataclass(frozen=True)
+class IncidentRow:
+    """One incident of the log as it stood at as_of (later changes not shown)."""
+
+    incident_id: int
+    kind: str  # fire, building_damage, utility_outage, air_attack_aftermath, flood, other
+    name: str
+    place: str
+    reported_at: datetime
+    contained_at: datetime | None
+    closed_at: datetime | None
+    dead: int = 0
+    injured: int = 0
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    """What one service had on an incident from `at` until its next row (or the closure)."""
+
+    incident_id: int
+    service: str
+    at: datetime
+    personnel: int
+    units: int
+    special: tuple[tuple[str, int], ...] = ()  # ("fire_train", 2)
+
+
+@dataclass(frozen=True)
+class WarningInForce:
+    headline: str
+    area: str
+    sent: datetime
+    response: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    incident_id: int
+    kind: str
+    name: str
+    place: str
+    reported_at: datetime
+    contained_at: datetime | None
+    closed_at: datetime | None
+    dead: int
+    injured: int
+    personnel: int
+    units: int
+    special: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class IncidentSection:
+    open: tuple[IncidentLine, ...] = ()
+    closed_last_24h: tuple[IncidentLine, ...] = ()
+    reported_last_24h: int = 0
+    personnel: int = 0
+    units: int = 0
+    special: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[WarningInForce, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.open or self.closed_last_24h or self.warnings)
+
+
+def incident_section(
+    as_of: datetime,
+    incidents: Iterable[IncidentRow],
+    deployments: Iterable[DeploymentRow],
+    warnings: Iterable[WarningInForce] = (),
+) -> IncidentSection:
+    """Incidents open at as_of and closed in the 24 hours before, with what each service
+    had deployed at as_of (its latest row; nothing once the incident is closed)."""
+    latest: dict[tuple[int, str], DeploymentRow] = {}
+    for d in sorted(deployments, key=lambda d: d.at):
+        if d.at <= as_of:
+            latest[(d.incident_id, d.service)] = d
+    lines = []
+    for i in incidents:
+        if i.reported_at > as_of:
+            continue
+        closed = i.closed_at if i.closed_at is not None and i.closed_at <= as_of else None
+        rows = [] if closed else [d for (k, _), d in latest.items() if k == i.incident_id]
+        special: dict[str, int] = defaultdict(int)
+        for d in rows:
+            for kind, count in d.special:
+                special[kind] += count
+        lines.append(
+            IncidentLine(
+                i.incident_id,
+                i.kind,
+                i.name,
+                i.place,
+                i.reported_at,
+                i.contained_at if i.contained_at and i.contained_at <= as_of else None,
+                closed,
+                i.dead,
+                i.injured,
+                sum(d.personnel for d in rows),
+                sum(d.units for d in rows),
+                tuple(sorted(special.items())),
+            )  # fmt: skip
+        )
+    open_ = tuple(x for x in lines if x.closed_at is None)
+    total_special: dict[str, int] = defaultdict(int)
+    for line in open_:
+        for kind, count in line.special:
+            total_special[kind] += count
+    day_ago = as_of - timedelta(hours=24)
+    return IncidentSection(
+        open=open_,
+        closed_last_24h=tuple(x for x in lines if x.closed_at and x.closed_at > day_ago),
+        reported_last_24h=sum(1 for x in lines if x.reported_at > day_ago),
+        personnel=sum(x.personnel for x in open_),
+        units=sum(x.units for x in open_),
+        special=tuple(sorted(total_special.items())),
+        warnings=tuple(sorted(warnings, key=lambda w: w.sent)),
+    )
+
+
+@dataclass(frozen=True)
 class SitrepInput:
     operation: str
     as_of: datetime
@@ -59,6 +180,9 @@ class SitrepInput:
     departures: tuple[DepartureCount, ...]
     shelters: tuple[ShelterState, ...]
     region_names: dict[str, str] = field(default_factory=dict)
+    incidents: tuple[IncidentRow, ...] = ()
+    deployments: tuple[DeploymentRow, ...] = ()
+    warnings: tuple[WarningInForce, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +241,7 @@ class Sitrep:
     destinations_relatives_or_own: int
     # Left home by as_of, registered only later (or not yet): the rest of relocated_total.
     not_yet_registered: int
+    incidents: IncidentSection = field(default_factory=IncidentSection)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -141,6 +266,7 @@ class Sitrep:
                 "relatives_or_own": self.destinations_relatives_or_own,
                 "not_yet_registered": self.not_yet_registered,
             },
+            "incidents": _incidents_json(self.incidents),
         }
 
 
@@ -169,7 +295,31 @@ def build_sitrep(data: SitrepInput) -> Sitrep:
             n for kind, n in destinations.items() if kind not in ("shelter", NOT_YET_REGISTERED)
         ),
         not_yet_registered=destinations[NOT_YET_REGISTERED],
+        incidents=incident_section(data.as_of, data.incidents, data.deployments, data.warnings),
     )
+
+
+def _incidents_json(section: IncidentSection) -> dict[str, Any]:
+    def line(x: IncidentLine) -> dict[str, Any]:
+        d = asdict(x)
+        for key in ("reported_at", "contained_at", "closed_at"):
+            d[key] = d[key].isoformat(timespec="seconds") if d[key] else None
+        d["special"] = dict(x.special)
+        return d
+
+    return {
+        "open": [line(x) for x in section.open],
+        "closed_last_24h": [line(x) for x in section.closed_last_24h],
+        "reported_last_24h": section.reported_last_24h,
+        "deployed": {
+            "personnel": section.personnel,
+            "units": section.units,
+            "special": dict(section.special),
+        },
+        "warnings_in_force": [
+            {**asdict(w), "sent": w.sent.isoformat(timespec="seconds")} for w in section.warnings
+        ],
+    }
 
 
 def _destinations(rows: tuple[DepartureCount, ...]) -> dict[str, int]:

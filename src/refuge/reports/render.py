@@ -10,6 +10,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from refuge.core.sitrep import Sitrep
+from refuge.incidents.models import Incident
 
 
 def n(value: int) -> str:
@@ -97,8 +98,74 @@ def as_text(report: Sitrep, *, tz: str, affected_name: str) -> str:
                 for r in report.by_region
             ],
         ),
+        *_incidents(report, tz),
     ]
     return "\n".join(lines) + "\n"
+
+
+def special_names() -> dict[str, str]:
+    return {
+        "fire_train": _("fire trains"),
+        "aerial_ladder": _("aerial ladders"),
+        "heavy_engineering": _("heavy engineering vehicles"),
+        "pumping_station": _("pumping stations"),
+    }
+
+
+def special_text(special: tuple[tuple[str, int], ...]) -> str:
+    names = special_names()
+    return ", ".join(f"{names.get(kind, kind)}: {n(count)}" for kind, count in special)
+
+
+def _incidents(report: Sitrep, tz: str) -> list[str]:
+    s = report.incidents
+    if s.empty:
+        return []
+    kinds = dict(Incident.Kind.choices)
+    lines = [
+        "",
+        _("Incidents"),
+        _(
+            "%(open)s incidents open, %(closed)s closed in the last 24 hours. Deployed now: "
+            "%(personnel)s personnel and %(units)s units of equipment."
+        )
+        % {
+            "open": n(len(s.open)),
+            "closed": n(len(s.closed_last_24h)),
+            "personnel": n(s.personnel),
+            "units": n(s.units),
+        },
+    ]
+    for x in (*s.open, *s.closed_last_24h):
+        state = (
+            _("closed %(when)s") % {"when": when(x.closed_at, tz)}
+            if x.closed_at
+            else _("contained %(when)s") % {"when": when(x.contained_at, tz)}
+            if x.contained_at
+            else _("not contained")
+        )
+        lines.append(
+            _(
+                "- %(kind)s: %(name)s, %(place)s; reported %(reported)s, %(state)s. "
+                "%(personnel)s personnel, %(units)s units%(special)s. Dead: %(dead)s, injured: "
+                "%(injured)s."
+            )
+            % {
+                "kind": kinds.get(x.kind, x.kind),
+                "name": x.name,
+                "place": x.place,
+                "reported": when(x.reported_at, tz),
+                "state": state,
+                "personnel": n(x.personnel),
+                "units": n(x.units),
+                "special": f" ({special_text(x.special)})" if x.special else "",
+                "dead": n(x.dead),
+                "injured": n(x.injured),
+            }
+        )
+    lines += ["", _("Warnings in force")]
+    lines += [f"- {w.headline} ({when(w.sent, tz)})" for w in s.warnings] or [_("none")]
+    return lines
 
 
 def _not_yet_registered(report: Sitrep) -> list[str]:

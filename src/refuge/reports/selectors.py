@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 
-from refuge.core.sitrep import DepartureCount, ShelterState, Sitrep, SitrepInput, build_sitrep
+from refuge.alerts.selectors import in_force
+from refuge.core.sitrep import (
+    DepartureCount,
+    ShelterState,
+    Sitrep,
+    SitrepInput,
+    WarningInForce,
+    build_sitrep,
+)
 from refuge.geo.models import District, Region
+from refuge.incidents.selectors import deployment_rows, incident_rows
 from refuge.movements.models import Movement
 from refuge.operations.models import Operation
 from refuge.operations.selectors import districts_under_orders
@@ -51,7 +61,20 @@ def sitrep_input(operation: Operation, as_of: datetime) -> SitrepInput:
         departures=_departures(people, as_of),
         shelters=_shelters(operation, events, as_of),
         region_names={r.code: r.name for r in Region.objects.filter(shelters__operation=operation)},
+        incidents=incident_rows(operation, as_of),
+        deployments=deployment_rows(operation, as_of),
+        warnings=warnings_in_force(operation, as_of),
     )
+
+
+def warnings_in_force(operation: Operation, as_of: datetime) -> tuple[WarningInForce, ...]:
+    """The operation's public warnings in force at as_of, in the reader's language."""
+    lang = (get_language() or "en")[:2]
+    rows = []
+    for a in in_force(as_of).filter(operation=operation):
+        t = a.text(lang)
+        rows.append(WarningInForce(t.get("headline", ""), t.get("area", ""), a.sent, a.template))
+    return tuple(rows)
 
 
 def merged_duplicates() -> QuerySet[Merge]:

@@ -84,7 +84,7 @@ def _refusal(request: HttpRequest) -> tuple[int, str] | None:
         }
     except (MultiPartParserError, UnicodeError):
         return 400, _("The form could not be read.")
-    if files:
+    if files and request.path not in settings.FILE_UPLOAD_PATHS:
         return 400, _("Refuge does not accept files.")
     for name, values in fields:
         if "\x00" in name or any("\x00" in v for v in values):

@@ -34,6 +34,8 @@ class World:
     household_a: Household  # registered at point A, places reserved in shelter A
     household_b: Household  # registered at point B, places reserved in shelter B
     users: dict[str, AbstractBaseUser] = field(default_factory=dict)
+    alert_draft: int = 0  # a warning drafted by the duty officer, not released
+    alert_released: int = 0  # one drafted by the duty officer, released by `national`
 
 
 def shelter(operation: Operation, region: Region, name: str, capacity: int) -> Shelter:
@@ -111,9 +113,23 @@ def build_world() -> World:
         "manager": (Role.SHELTER_MANAGER, {"shelters": [shelter_a]}),
         "tracing": (Role.TRACING_OFFICER, {}),
         "auditor": (Role.AUDITOR, {}),
+        "duty": (Role.DUTY_OFFICER, {}),
     }
     for username, (role, scope) in accounts.items():
         world.users[username] = do_create_account(
             username=username, password=PASSWORD, operation=operation, role=role, **scope
         )
+    _warnings(world)
     return world
+
+
+def _warnings(world: World) -> None:
+    from refuge.accounts.scope import Actor
+    from refuge.alerts.actions import do_draft_alert, do_release_alert
+
+    duty = Actor(user=world.users["duty"], membership=None)
+    national = Actor(user=world.users["national"], membership=None)
+    kw = {"actor": duty, "operation": world.operation, "area": "region:RU-KRS"}
+    world.alert_draft = do_draft_alert(template="shelter_in_place", **kw).pk
+    released = do_draft_alert(template="air_raid", **kw)
+    world.alert_released = do_release_alert(actor=national, alert=released).pk

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             Role.SHELTER_MANAGER: {"shelters": shelters},
             Role.TRACING_OFFICER: {},
             Role.AUDITOR: {},
+            Role.DUTY_OFFICER: {},
         }
         for role, scope in scopes.items():
             username = "demo-" + role.value.replace("_", "-")

@@ -6,9 +6,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from refuge.scenario import kursk2024
+from refuge.scenario import kursk2024, ternopil2024
 
-SCENARIOS = {"kursk-2024": kursk2024}
+SCENARIOS = {"kursk-2024": kursk2024, "ternopil-2024": ternopil2024}
 
 
 class Command(BaseCommand):
