@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "refuge.audit",
     "refuge.desks",
     "refuge.limits",
+    "refuge.jobs",
 ]
 
 MIDDLEWARE = [
