@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "refuge.desks",
     "refuge.limits",
     "refuge.jobs",
+    "refuge.fielddata",
 ]
 
 MIDDLEWARE = [
