@@ -181,6 +181,9 @@ def _blind(w: World) -> list[Target]:
         Target("national", "-", PageForm("/placement/plans/999999/", "get", [("page", "1")])),
         Target("tracing", "-", PageForm("/tracing/merges/999999/undo/", "post", [
             ("reason", "ошибка")])),
+        Target("registrar_a", "-", PageForm("/imports/apply/", "post", [
+            ("sha", "0" * 64), ("name", "kobo.xlsx")])),
+        Target("registrar_a", "-", PageForm("/imports/jobs/999999/", "get", [("part", "1")])),
     ]  # fmt: skip
 
 

@@ -121,6 +121,18 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
         "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),
         "audit_trail": ("/audit/", {"auditor": 200}),
+        "imports_upload": (
+            "/imports/",
+            {"national": 200, "regional": 200, "registrar_a": 200, "registrar_b": 200},
+        ),
+        "imports_apply": (
+            "/imports/apply/",
+            {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
+        ),
+        "imports_job": (
+            "/imports/jobs/999999/",
+            {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},
+        ),
         "placement_waiting": ("/placement/", {"national": 200, "regional": 200}),
         "placement_plan@missing": (
             "/placement/plans/999999/",
@@ -173,7 +185,10 @@ def _names(prefix: str) -> set[str]:
 
 def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
     covered = {name.split("@")[0] for name in matrix(world)}
-    assert _names("desk/") | _names("audit/") | _names("placement/") | _names("tracing/") == covered
+    assert (
+        _names("desk/") | _names("audit/") | _names("placement/") | _names("tracing/")
+        | _names("imports/")
+    ) == covered  # fmt: skip
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])

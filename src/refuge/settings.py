@@ -196,7 +196,10 @@ X_FRAME_OPTIONS = "DENY"
 REQUEST_BODY_MAX_BYTES = 1024 * 1024  # refused from Content-Length before reading: 413
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # form fields, read into memory: 413 beyond
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # fields in one request, query string included: 400
-FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # a file part is refused anyway (400), never kept
+# The import page alone takes one file, an ODK/Kobo export (fielddata.exports bounds it).
+UPLOAD_PATHS = {"/imports/"}
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # beyond it an upload goes to a temporary file
 FIELD_MAX_CHARS = 5000  # one field's value, before any form sees it: 400
 
 LOGGING = {

@@ -71,7 +71,8 @@ def _refusal(request: HttpRequest) -> tuple[int, str] | None:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 400, _("The request's length could not be read.")
-    if declared > settings.REQUEST_BODY_MAX_BYTES:
+    uploading = request.path in settings.UPLOAD_PATHS
+    if declared > (settings.UPLOAD_MAX_BYTES if uploading else settings.REQUEST_BODY_MAX_BYTES):
         return 413, _("What was sent is too large: %(size)s at most.") % _megabytes()
     try:
         fields = [*request.GET.lists(), *request.POST.lists()]
@@ -84,7 +85,7 @@ def _refusal(request: HttpRequest) -> tuple[int, str] | None:
         }
     except (MultiPartParserError, UnicodeError):
         return 400, _("The form could not be read.")
-    if files:
+    if files and not (uploading and set(files) <= {"export"} and len(files.getlist("export")) == 1):
         return 400, _("Refuge does not accept files.")
     for name, values in fields:
         if "\x00" in name or any("\x00" in v for v in values):

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from refuge.fielddata import views
+
+urlpatterns = [
+    path("", views.upload, name="imports_upload"),
+    path("apply/", views.apply, name="imports_apply"),
+    path("jobs/<int:pk>/", views.job, name="imports_job"),
+]
