@@ -61,3 +61,16 @@ def test_a_bad_file_is_refused_on_the_page_and_nothing_kept(registrar, tmp_path:
         page = registrar.post("/imports/", {"export": f})
     assert page.status_code == 400 and "not UTF-8" in page.content.decode()
     assert not list(tmp_path.glob("data/uploads/*"))
+
+
+def test_only_the_one_export_field_may_carry_a_file(registrar) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"_uuid\n1\n", content_type="text/csv")
+
+    other = registrar.post("/imports/", {"attachment": upload("a.csv")})
+    two = registrar.post("/imports/", {"export": [upload("a.csv"), upload("b.csv")]})
+    elsewhere = registrar.post("/desk/register/", {"export": upload("a.csv")})
+    assert [r.status_code for r in (other, two, elsewhere)] == [400, 400, 400]
+    assert "files" in other.content.decode()
