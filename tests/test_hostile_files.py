@@ -330,6 +330,8 @@ BAD_EXPORTS = {
         '<row r="1"><c r="A1" t="inlineStr"><is><t>_uuid</t></is></c></row>'
         '<row r="2"><c r="A2"><f>HYPERLINK("http://attacker.example/","x")</f></c></row>')),
                 r"row 2, _uuid: a formula"),
+    "damaged sheet": (lambda tmp: _xlsx_with(tmp, b"<worksheet><sheetData><row><c r="),
+                      r"not a workbook|damaged"),
     "zip bomb": (lambda tmp: _xlsx_with(tmp, _sheet("<row/>" * 80_000_000)),
                  r"would unpack to [\d,]+ bytes"),
 }  # fmt: skip

@@ -111,6 +111,15 @@ def _archive(data: bytes) -> zipfile.ZipFile:
 
 
 def _xlsx(data: bytes) -> list[Table]:
+    try:
+        return _sheets(data)
+    except BadFile:
+        raise
+    except Exception:  # damaged XML inside a well-formed archive: openpyxl's many errors
+        raise BadFile("the workbook is damaged and cannot be read") from None
+
+
+def _sheets(data: bytes) -> list[Table]:
     from openpyxl import load_workbook
 
     try:
