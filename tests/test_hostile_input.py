@@ -183,6 +183,7 @@ def _blind(w: World) -> list[Target]:
             ("reason", "ошибка")])),
         Target("registrar_a", "-", PageForm("/imports/apply/", "post", [
             ("sha", "0" * 64), ("name", "kobo.xlsx")])),
+        Target("registrar_a", "-", PageForm("/imports/report/", "post", [("sha", "0" * 64)])),
         Target("registrar_a", "-", PageForm("/imports/jobs/999999/", "get", [("part", "1")])),
     ]  # fmt: skip
 

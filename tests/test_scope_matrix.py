@@ -129,6 +129,10 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             "/imports/apply/",
             {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
         ),
+        "imports_report": (
+            "/imports/report/",
+            {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
+        ),
         "imports_job": (
             "/imports/jobs/999999/",
             {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},

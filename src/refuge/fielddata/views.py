@@ -22,6 +22,7 @@ from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.fielddata import imports
 from refuge.fielddata.exports import MAX_FILE, BadFile
+from refuge.fielddata.report import write_report
 from refuge.fielddata.selectors import import_points_for
 from refuge.jobs import queue
 from refuge.jobs.models import Job
@@ -101,6 +102,22 @@ def apply(request: HttpRequest) -> HttpResponse:
         summary=f"queued the import of {name} (sha256 {sha}) as job {job.pk}",
     )
     return redirect("imports_job", pk=job.pk)
+
+
+@role_required(*IMPORTERS)
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    """The dry run's findings as an XLSX workbook, checked again as of now."""
+    path = _stored(request.POST.get("sha", ""))
+    if path is None:
+        raise Http404
+    found = _check(request, path)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="import-report.xlsx"'
+    write_report(found, response)
+    return response
 
 
 @role_required(*IMPORTERS)

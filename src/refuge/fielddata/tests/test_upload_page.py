@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from openpyxl import load_workbook
 
 from refuge.accounts.models import Membership, Role
 from refuge.fielddata.tests import exportfiles
@@ -41,6 +43,12 @@ def test_upload_dry_run_apply_and_progress(
     assert "принято: 7, отклонено: 1, уже импортировано: 0" in text
     assert "birth_date" in text and not Household.objects.exists()
     sha = page.context["sha"]
+    download = registrar.post("/imports/report/", {"sha": sha})
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    found = list(load_workbook(BytesIO(download.content)).active.iter_rows(values_only=True))
+    assert ("members", 2 + sum(len(h.members) for h in rows[:3]), "birth_date", "rejected") in {
+        r[:4] for r in found
+    }
     applied = registrar.post("/imports/apply/", {"sha": sha, "name": "kobo.xlsx"})
     assert applied.status_code == 302
     job = queue.run(queue.claim("w1"), heartbeat=False)  # type: ignore[arg-type]
