@@ -34,16 +34,12 @@ BINARY = bytes(range(256)) * 40
 READERS = {
     "dedupe input", "link left", "link right", "place households", "place shelters", "place travel_matrix",
     "place quotas", "pfif import file", "createuser password_file", "restore input",
-    "cap import files",
+    "cap import files", "import kobo file", "import odk file",
 }  # fmt: skip
 WRITERS = {
-    "dedupe out",
-    "dedupe pairs",
-    "link out",
-    "place out",
-    "pfif export out",
-    "backup output",
-}
+    "dedupe out", "dedupe pairs", "link out", "place out", "pfif export out", "backup output",
+    "xlsform out", "import kobo report", "import odk report",
+}  # fmt: skip
 # A command that hands its arguments to a parser of its own: walk that one instead.
 OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "dedupe": dedupe_parser,
@@ -106,7 +102,8 @@ def test_every_command_module_that_opens_a_file_is_listed() -> None:
         for path in source.glob("core/*/cli.py")
         for name in {"linkage": ("dedupe", "link"), "placement": ("place",)}[path.parent.name]
     }
-    assert opening - readers - {"serve"} == set()
+    # `jobs enqueue --payload` parses JSON from its argument, never from a file
+    assert opening - readers - {"serve", "jobs"} == set()
 
 
 # What each hostile kind looks like for a CSV file with these columns and a good row.
@@ -246,7 +243,11 @@ ACCEPTED = {
     ("place households", "formula"),
     ("place shelters", "formula"),
     ("place travel_matrix", "formula"),
-}
+    # An export's bad rows are the dry run's report, not a refusal of the file: the row
+    # with the formula has no submission uuid, the absurd size disagrees with its members.
+    *{(f"import {source} file", kind) for source in ("kobo", "odk")
+      for kind in ("formula", "absurd_number", "duplicate_ids")},
+}  # fmt: skip
 
 
 def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
@@ -294,6 +295,13 @@ def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
             put("good.xml", cap_file("good")),
             put("alert.xml", cap_file(kind)),
         ]
+    if reader in ("import kobo file", "import odk file"):
+        export = csv_file(["_uuid", "_submission_time", "household/origin", "household/household_size"],
+                          ["6f1c2d3e-0000-4000-8000-000001000001", "2024-08-10T08:00:00", "Курск", "3"],
+                          kind)  # fmt: skip
+        if reader == "import odk file":
+            export = export.replace(b"_uuid", b"KEY", 1)
+        return ["import", reader.split()[1], put("export.csv", export), "--apply"]
     if reader == "restore input":
         return ["restore", put("backup.refuge", csv_file(["id"], ["1000001"], kind)), "--force"]
     raise AssertionError(f"{reader}: say how to call it")
@@ -413,3 +421,72 @@ def test_hostile_cap_xml_is_refused_without_reading_what_it_names(
     assert "alert.xml: " in err and "ПАРОЛЬ" not in err
     assert knocks == [] and secret.stat().st_atime_ns == before
     assert Alert.objects.count() == 0
+
+
+def _xlsx_with(tmp: Path, sheet_xml: bytes, level: int = 9) -> Path:
+    """A minimal .xlsx whose one sheet is `sheet_xml`, written a chunk at a time."""
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }  # fmt: skip
+    path = tmp / "export.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return path
+
+
+def _sheet(rows: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+
+
+BAD_EXPORTS = {
+    "not a spreadsheet": (lambda tmp: _put(tmp, "export.xlsx", "Курск, вокзал".encode()),
+                          r"not a spreadsheet"),
+    "wrong encoding": (lambda tmp: _put(tmp, "export.csv",
+                                        "_uuid,household/origin\n1,Суджа\n".encode("cp1251")),
+                       r"row 2 is not UTF-8"),
+    "50 MB of one column": (lambda tmp: _put(tmp, "export.csv", b"x\n" + b"1234567\n" * 6_500_000),
+                            r"no _uuid .* column"),
+    "formula": (lambda tmp: _xlsx_with(tmp, _sheet(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>_uuid</t></is></c></row>'
+        '<row r="2"><c r="A2"><f>HYPERLINK("http://attacker.example/","x")</f></c></row>')),
+                r"row 2, _uuid: a formula"),
+    "damaged sheet": (lambda tmp: _xlsx_with(tmp, b"<worksheet><sheetData><row><c r="),
+                      r"not a workbook|damaged"),
+    "zip bomb": (lambda tmp: _xlsx_with(tmp, _sheet("<row/>" * 80_000_000)),
+                 r"would unpack to [\d,]+ bytes"),
+}  # fmt: skip
+
+
+def _put(tmp: Path, name: str, content: bytes) -> Path:
+    (tmp / name).write_bytes(content)
+    return tmp / name
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_EXPORTS))
+def test_a_bad_export_is_refused_and_nothing_saved(
+    bad: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], operation_only: None
+) -> None:
+    from refuge.audit.models import AuditEvent
+    from refuge.registry.models import Household
+
+    make, where = BAD_EXPORTS[bad]
+    path = make(tmp_path)
+    try:
+        ManagementUtility(["refuge", "import", "kobo", str(path), "--apply"]).execute()
+        status = 0
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    err = capfd.readouterr().err.strip()
+    assert status == 1 and len(err.splitlines()) == 1 and "Traceback" not in err, err[:500]
+    assert re.search(where, err), err
+    assert not Household.objects.exists() and not AuditEvent.objects.exists()

@@ -182,6 +182,10 @@ def _blind(w: World) -> list[Target]:
         Target("tracing", "-", PageForm("/tracing/merges/999999/undo/", "post", [
             ("reason", "ошибка")])),
         Target("duty", "-", PageForm("/alerts/desk/orders/999999/draft/", "post", [])),
+        Target("registrar_a", "-", PageForm("/imports/apply/", "post", [
+            ("sha", "0" * 64), ("name", "kobo.xlsx")])),
+        Target("registrar_a", "-", PageForm("/imports/report/", "post", [("sha", "0" * 64)])),
+        Target("registrar_a", "-", PageForm("/imports/jobs/999999/", "get", [("part", "1")])),
     ]  # fmt: skip
 
 

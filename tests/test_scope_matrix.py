@@ -126,6 +126,22 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "desk_region": ("/desk/regions/RU-KRS/", {"national": 200, "regional": 200}),
         "desk_region@bel": ("/desk/regions/RU-BEL/", {"national": 200, "regional": 404}),
         "audit_trail": ("/audit/", {"auditor": 200}),
+        "imports_upload": (
+            "/imports/",
+            {"national": 200, "regional": 200, "registrar_a": 200, "registrar_b": 200},
+        ),
+        "imports_apply": (
+            "/imports/apply/",
+            {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
+        ),
+        "imports_report": (
+            "/imports/report/",
+            {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
+        ),
+        "imports_job": (
+            "/imports/jobs/999999/",
+            {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},
+        ),
         "placement_waiting": ("/placement/", {"national": 200, "regional": 200}),
         "placement_plan@missing": (
             "/placement/plans/999999/",
@@ -201,6 +217,7 @@ def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
         | _names("placement/")
         | _names("tracing/")
         | _names("alerts/")
+        | _names("imports/")
         == covered
     )
 

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "refuge.limits",
     "refuge.alerts",
     "refuge.incidents",
+    "refuge.jobs",
+    "refuge.fielddata",
 ]
 
 MIDDLEWARE = [
@@ -205,9 +207,14 @@ X_FRAME_OPTIONS = "DENY"
 REQUEST_BODY_MAX_BYTES = 1024 * 1024  # refused from Content-Length before reading: 413
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # form fields, read into memory: 413 beyond
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # fields in one request, query string included: 400
-FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # a file part is refused anyway (400), never kept
-# The only pages that take a file (still within REQUEST_BODY_MAX_BYTES): partners' CAP.
-FILE_UPLOAD_PATHS = frozenset({"/alerts/desk/import/"})
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # beyond it an upload goes to a temporary file
+# The only pages that take a file: path -> (its one file field, the request's size limit).
+# Partners' CAP messages stay within REQUEST_BODY_MAX_BYTES; an ODK/Kobo export may be
+# larger (fielddata.exports bounds what it unpacks to).
+UPLOADS = {
+    "/alerts/desk/import/": ("file", REQUEST_BODY_MAX_BYTES),
+    "/imports/": ("export", 50 * 1024 * 1024),
+}
 FIELD_MAX_CHARS = 5000  # one field's value, before any form sees it: 400
 
 LOGGING = {

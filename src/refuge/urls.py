@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("refuge.accounts.urls")),
     path("audit/", include("refuge.audit.urls")),
     path("desk/", include("refuge.desks.urls")),
+    path("imports/", include("refuge.fielddata.urls")),
     path("placement/", include("refuge.placement.urls")),
     path("tracing/", include("refuge.tracing.urls")),
     path("", include("refuge.reports.urls")),

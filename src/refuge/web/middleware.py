@@ -71,20 +71,22 @@ def _refusal(request: HttpRequest) -> tuple[int, str] | None:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 400, _("The request's length could not be read.")
-    if declared > settings.REQUEST_BODY_MAX_BYTES:
-        return 413, _("What was sent is too large: %(size)s at most.") % _megabytes()
+    upload = settings.UPLOADS.get(request.path)
+    limit = upload[1] if upload else settings.REQUEST_BODY_MAX_BYTES
+    if declared > limit:
+        return 413, _("What was sent is too large: %(size)s at most.") % _megabytes(limit)
     try:
         fields = [*request.GET.lists(), *request.POST.lists()]
         files = request.FILES if request.method == "POST" else {}
     except RequestDataTooBig:
-        return 413, _("What was sent is too large: %(size)s at most.") % _megabytes()
+        return 413, _("What was sent is too large: %(size)s at most.") % _megabytes(limit)
     except TooManyFieldsSent:
         return 400, _("The form sent more than %(count)s fields.") % {
             "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         }
     except (MultiPartParserError, UnicodeError):
         return 400, _("The form could not be read.")
-    if files and request.path not in settings.FILE_UPLOAD_PATHS:
+    if files and not (upload and set(files) <= {upload[0]} and len(files.getlist(upload[0])) == 1):
         return 400, _("Refuge does not accept files.")
     for name, values in fields:
         if "\x00" in name or any("\x00" in v for v in values):
@@ -97,8 +99,8 @@ def _refusal(request: HttpRequest) -> tuple[int, str] | None:
     return None
 
 
-def _megabytes() -> dict[str, str]:
-    return {"size": f"{settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024)} MB"}
+def _megabytes(limit: int) -> dict[str, str]:
+    return {"size": f"{limit // (1024 * 1024)} MB"}
 
 
 def _shown(name: str) -> str:
