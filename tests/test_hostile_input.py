@@ -179,6 +179,7 @@ def _blind(w: World) -> list[Target]:
         Target("national", "-", PageForm("/placement/plans/999999/accept/", "post", [
             ("plan", "999999")])),
         Target("national", "-", PageForm("/placement/plans/999999/", "get", [("page", "1")])),
+        Target("anonymous", "-", PageForm("/metrics", "get", [("name", "x")])),
         Target("tracing", "-", PageForm("/tracing/merges/999999/undo/", "post", [
             ("reason", "ошибка")])),
         Target("duty", "-", PageForm("/alerts/desk/orders/999999/draft/", "post", [])),

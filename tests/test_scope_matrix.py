@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
+from refuge.accounts.scope import Actor
+from refuge.api.actions import do_create_token
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import World, build_world
 
@@ -179,6 +181,7 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             "/tracing/enquiries/999999/resolve/",
             {"national": 405, "tracing": 405},
         ),
+        **api_matrix(w),
         # The public family search: everyone, signed in or not.
         "tracing_find": ("/tracing/find/", {**everyone, "anonymous": 200}),
         # Public warnings: everyone, signed in or not; a draft is nobody's to read there.
@@ -201,6 +204,51 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
     }
 
 
+def api_matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
+    """The API's part: anonymous gets 401 (Bearer), a role outside the endpoint's 403."""
+    ha, hb, sa, sb = w.household_a.pk, w.household_b.pk, w.shelter_a.pk, w.shelter_b.pk
+    signed_in = {**dict.fromkeys(ROLES, 200), "anonymous": 401}
+    households = {**dict.fromkeys(ROLES, 200), "auditor": 403, "anonymous": 401}
+    shelters = {"national": 200, "regional": 200, "manager": 200, "anonymous": 401}
+    return {
+        "api_regions": ("/api/v1/regions/", signed_in),
+        "api_districts": ("/api/v1/districts/", signed_in),
+        "api_settlements": ("/api/v1/settlements/", signed_in),
+        "api_operations": ("/api/v1/operations/", signed_in),
+        "api_sitrep": ("/api/v1/sitrep/", signed_in),
+        "api_shelters": ("/api/v1/shelters/", shelters),
+        "api_shelter": (f"/api/v1/shelters/{sa}/", shelters),
+        "api_shelter@b": (
+            f"/api/v1/shelters/{sb}/",
+            {**shelters, "regional": 404, "manager": 404},
+        ),
+        "api_households": ("/api/v1/households/", households),
+        "api_household": (
+            f"/api/v1/households/{ha}/",
+            {**households, "registrar_b": 404},
+        ),
+        "api_household@b": (
+            f"/api/v1/households/{hb}/",
+            {**households, "regional": 404, "registrar_a": 404, "manager": 404},
+        ),
+        "api_ledger": ("/api/v1/ledger/", {"national": 200, "anonymous": 401}),
+        "api_open_data": ("/api/v1/open-data/shelters/", signed_in),
+        # Counts only; /metrics answers only REFUGE_METRICS_ALLOWED (none here): 404.
+        "healthz": ("/healthz", {**dict.fromkeys(ROLES, 200), "anonymous": 200}),
+        "metrics": ("/metrics", {**dict.fromkeys(ROLES, 404), "anonymous": 404}),
+        "api_schema": ("/api/schema/", {**dict.fromkeys(ROLES, 200), "anonymous": 200}),
+        "api_reference": (
+            "/api/schema/reference/",
+            {**dict.fromkeys(ROLES, 200), "anonymous": 200},
+        ),
+    }
+
+
+def _root_names() -> set[str]:
+    """URLs of the root itself (/healthz, /metrics), not of an include."""
+    return {u.name for u in get_resolver().url_patterns if isinstance(u, URLPattern) and u.name}
+
+
 def _names(prefix: str) -> set[str]:
     resolver = get_resolver()
     for p in resolver.url_patterns:
@@ -218,6 +266,8 @@ def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
         | _names("tracing/")
         | _names("alerts/")
         | _names("imports/")
+        | _names("api/")
+        | _root_names()
         == covered
     )
 
@@ -231,6 +281,20 @@ def test_each_role_reaches_exactly_its_pages(world: World, who: str) -> None:
     for name, (path, allowed) in matrix(world).items():
         got[name] = client.get(path).status_code
         expected[name] = allowed.get(who, 302 if who == "anonymous" else 403)
+    assert got == expected
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_a_token_of_each_role_reaches_exactly_what_its_account_may(world: World, who: str) -> None:
+    """The same API rows walked with a bearer token instead of a session: no more, no less."""
+    _, secret = do_create_token(
+        actor=Actor(user=world.users[who], membership=None), owner=world.users[who]
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    got, expected = {}, {}
+    for name, (path, allowed) in api_matrix(world).items():
+        got[name] = client.get(path).status_code
+        expected[name] = allowed.get(who, 403)
     assert got == expected
 
 

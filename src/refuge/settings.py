@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "refuge.incidents",
     "refuge.jobs",
     "refuge.fielddata",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the reference page's scripts from our own static files
+    "refuge.api",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +227,45 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+# The partners' API (refuge/api, docs/API.md): JSON only, paged by cursor.
+REST_FRAMEWORK = {
+    # Bearer first, so an unauthenticated request is answered 401 with WWW-Authenticate;
+    # the session too, so a signed-in user's browser reads what their role may (CSRF kept).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "refuge.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["refuge.api.authentication.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Refuge API",
+    "DESCRIPTION": "Evacuation and temporary shelter: figures, shelters and registrations.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "refuge.api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ShelterKind": "refuge.shelters.models.Shelter.Kind",
+        "SettlementKind": "refuge.geo.models.Settlement.Kind",
+        "OrderKind": "refuge.operations.models.EvacuationOrder.Kind",
+        "MovementKind": "refuge.movements.models.Movement.Kind",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+REFUGE_API_RATE_PER_MINUTE = int(os.environ.get("REFUGE_API_RATE_PER_MINUTE", "600"))
+# Who may read /metrics (refuge/api/health.py): addresses or networks, comma-separated.
+REFUGE_METRICS_ALLOWED = [
+    a.strip() for a in os.environ.get("REFUGE_METRICS_ALLOWED", "").split(",") if a.strip()
+]

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -61,6 +61,8 @@ class RequestLimitsMiddleware:
         refusal = _refusal(request)
         if refusal is not None:
             status, message = refusal
+            if request.path.startswith("/api/"):  # the API's clients read JSON (refuge/api)
+                return JsonResponse({"detail": str(message)}, status=status)
             context = {"message": message}
             return render(request, "web/refused.html", context, status=status)
         return self.get_response(request)

@@ -1,0 +1,159 @@
+"""What the API shows of each record. Read-only except the registration."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from refuge.geo.models import District, Region, Settlement
+from refuge.movements.models import Movement
+from refuge.operations.models import EvacuationOrder, Operation
+from refuge.registry.models import Destination, Household, Person
+from refuge.shelters.models import Shelter, ShelterChange, Status
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "country", "name_en", "name_ru", "name_uk", "lat", "lon"]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "region", "slug", "name_en", "name_ru", "name_uk", "lat", "lon"]
+
+
+class SettlementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Settlement
+        fields = ["id", "district", "kind", "name_en", "name_ru", "name_uk", "lat", "lon",
+                  "population", "border_km"]  # fmt: skip
+
+
+class EvacuationOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvacuationOrder
+        fields = ["id", "effective_at", "kind", "scope", "within_km", "districts", "settlements"]
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    orders = EvacuationOrderSerializer(many=True, read_only=True)
+    affected_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Operation
+        fields = ["id", "slug", "name", "affected_region", "started_at", "timezone", "orders"]
+
+
+class ShelterSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    free = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Shelter
+        fields = ["id", "name", "region", "district", "address", "lat", "lon", "kind", "capacity",
+                  "status", "occupancy", "reserved", "free", "wheelchair_access", "medical_post",
+                  "children_area", "pets_allowed"]  # fmt: skip
+
+
+class ShelterChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShelterChange
+        fields = ["at", "status", "capacity", "reason"]
+
+
+class ShelterDetailSerializer(ShelterSerializer):
+    history = ShelterChangeSerializer(source="changes", many=True, read_only=True)
+
+    class Meta(ShelterSerializer.Meta):
+        fields = [*ShelterSerializer.Meta.fields, "history"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "given_name", "patronymic", "family_name", "sex", "birth_year",
+                  "birth_month", "birth_day", "needs_wheelchair", "needs_medical", "pregnant",
+                  "unaccompanied_minor", "elderly_alone"]  # fmt: skip
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    members = PersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "reception_point", "origin", "destination", "destination_region",
+                  "registered_at", "members"]  # fmt: skip
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movement
+        fields = ["id", "kind", "at", "recorded_at", "person", "household", "mode", "settlement",
+                  "district", "reception_point", "shelter", "destination", "destination_region",
+                  "corrects"]  # fmt: skip
+
+
+class MemberInSerializer(serializers.Serializer):
+    given_name = serializers.CharField(max_length=100)
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=100)
+    sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False, allow_blank=True)
+    birth_year = serializers.IntegerField(min_value=1890, max_value=2100, required=False)
+    birth_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    birth_day = serializers.IntegerField(min_value=1, max_value=31, required=False)
+
+
+class RegistrationInSerializer(serializers.Serializer):
+    origin = serializers.PrimaryKeyRelatedField(queryset=Settlement.objects.all())
+    mode = serializers.ChoiceField(choices=Movement.Mode.choices)
+    destination = serializers.ChoiceField(choices=["relatives", "own_housing"])
+    destination_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False
+    )
+    destination_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    members = MemberInSerializer(many=True, min_length=1, max_length=30)
+
+
+# Query parameters: read (and documented in the schema) by the same serializers.
+ID = {"required": False, "min_value": 1, "max_value": 2**62}
+
+
+class RegionQuery(serializers.Serializer):
+    country = serializers.CharField(max_length=2, required=False)
+
+
+class DistrictQuery(serializers.Serializer):
+    region = serializers.CharField(max_length=8, required=False, help_text="ISO 3166-2 code")
+
+
+class SettlementQuery(serializers.Serializer):
+    district = serializers.IntegerField(**ID)
+
+
+class ShelterQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    region = serializers.CharField(max_length=8, required=False, help_text="ISO 3166-2 code")
+
+
+class HouseholdQuery(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text="registered at or after")
+    reception_point = serializers.IntegerField(**ID)
+    destination = serializers.ChoiceField(choices=Destination.choices, required=False)
+
+
+class LedgerQuery(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text="recorded at or after")
+    kind = serializers.ChoiceField(choices=Movement.Kind.choices, required=False)
+    shelter = serializers.IntegerField(**ID)
+
+
+class SitrepQuery(serializers.Serializer):
+    as_of = serializers.DateTimeField(required=False, help_text="default: now")
+
+
+class OpenDataSerializer(serializers.Serializer):
+    headers = serializers.ListField(child=serializers.CharField())
+    hashtags = serializers.ListField(child=serializers.CharField(), help_text="HXL hashtags")
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()))

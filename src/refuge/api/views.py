@@ -1,0 +1,278 @@
+"""The partners' API, /api/v1/. Views parse and authorise; scoped reads come from the
+selectors the desks use (accounts/scope.py), and every read of personal data is audited
+like a page view. Lists are paged by cursor (keyset on the ordering, ending with the id),
+so paging through millions of ledger events costs the same on the last page as the first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from refuge.accounts.models import Role
+from refuge.accounts.scope import actor_for, households_for, shelters_for
+from refuge.api import hxl
+from refuge.api import serializers as s
+from refuge.audit.actions import do_record
+from refuge.audit.models import AuditEvent
+from refuge.desks.selectors import household_for
+from refuge.geo.models import District, Region, Settlement
+from refuge.movements.models import Movement
+from refuge.operations.models import Operation
+from refuge.registry.models import Household
+from refuge.reports.selectors import sitrep
+from refuge.shelters.models import Shelter
+
+A = AuditEvent.Action
+R = Role
+EVERY_ROLE = tuple(R.values)
+READS_HOUSEHOLDS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR, R.REGISTRAR,
+                    R.SHELTER_MANAGER, R.TRACING_OFFICER)  # fmt: skip
+READS_SHELTERS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR, R.SHELTER_MANAGER)
+
+
+class Cursor(CursorPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = "id"
+
+
+class HasRole(permissions.BasePermission):
+    """Signed in (token or session) with one of the view's `roles`; sets `request.actor`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        actor = actor_for(request)  # type: ignore[arg-type]
+        request.actor = actor  # type: ignore[attr-defined]
+        return actor.has_role(*view.roles)
+
+
+class ApiView:
+    roles: tuple[str, ...] = EVERY_ROLE
+    permission_classes = [HasRole]
+    pagination_class = Cursor
+
+
+def _query(request: Request, reader: type[serializers.Serializer]) -> dict[str, Any]:
+    """The query parameters as `reader` reads them; 400 naming the parameter otherwise."""
+    given = {k: v for k, v in request.query_params.items() if k in reader().fields and v != ""}
+    query = reader(data=given)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+@extend_schema(parameters=[s.RegionQuery])
+class RegionList(ApiView, generics.ListAPIView):
+    serializer_class = s.RegionSerializer
+    queryset = Region.objects.all()
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id", "code"]
+
+    def get_queryset(self) -> QuerySet[Region]:
+        q, qs = _query(self.request, s.RegionQuery), Region.objects.all()
+        if "country" in q:
+            qs = qs.filter(country=q["country"].upper())
+        return qs
+
+
+@extend_schema(parameters=[s.DistrictQuery])
+class DistrictList(ApiView, generics.ListAPIView):
+    serializer_class = s.DistrictSerializer
+    queryset = District.objects.all()
+
+    def get_queryset(self) -> QuerySet[District]:
+        q, qs = _query(self.request, s.DistrictQuery), District.objects.all()
+        if "region" in q:
+            qs = qs.filter(region__code=q["region"])
+        return qs
+
+
+@extend_schema(parameters=[s.SettlementQuery])
+class SettlementList(ApiView, generics.ListAPIView):
+    serializer_class = s.SettlementSerializer
+    queryset = Settlement.objects.all()
+
+    def get_queryset(self) -> QuerySet[Settlement]:
+        q, qs = _query(self.request, s.SettlementQuery), Settlement.objects.all()
+        if "district" in q:
+            qs = qs.filter(district_id=q["district"])
+        return qs
+
+
+class OperationList(ApiView, generics.ListAPIView):
+    """The operation the token's account works in, with its evacuation orders."""
+
+    serializer_class = s.OperationSerializer
+    queryset = Operation.objects.all()
+
+    def get_queryset(self) -> QuerySet[Operation]:
+        m = self.request.actor.membership  # type: ignore[attr-defined]
+        return Operation.objects.filter(pk=m.operation_id).prefetch_related(
+            "orders__districts", "orders__settlements"
+        )
+
+
+@extend_schema(parameters=[s.ShelterQuery])
+class ShelterList(ApiView, generics.ListAPIView):
+    """Shelters in the account's scope with live occupancy and reserved places."""
+
+    roles = READS_SHELTERS
+    serializer_class = s.ShelterSerializer
+    queryset = Shelter.objects.all()  # for the schema; the rows come from shelters_for
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id", "name", "capacity", "occupancy"]
+
+    def get_queryset(self) -> QuerySet[Shelter]:
+        q = _query(self.request, s.ShelterQuery)
+        qs = shelters_for(self.request.actor).select_related("region")  # type: ignore[attr-defined]
+        if "status" in q:
+            qs = qs.filter(status=q["status"])
+        if "region" in q:
+            qs = qs.filter(region__code=q["region"])
+        return qs
+
+
+class ShelterDetail(ApiView, generics.RetrieveAPIView):
+    """One shelter with its status and capacity history."""
+
+    roles = READS_SHELTERS
+    serializer_class = s.ShelterDetailSerializer
+    queryset = Shelter.objects.all()
+
+    def get_queryset(self) -> QuerySet[Shelter]:
+        return (
+            shelters_for(self.request.actor)  # type: ignore[attr-defined]
+            .select_related("region")
+            .prefetch_related("changes")
+        )
+
+
+@extend_schema(parameters=[s.HouseholdQuery])
+class HouseholdList(ApiView, generics.ListAPIView):
+    """Households in the account's scope, exactly as the desks scope them; audited."""
+
+    roles = READS_HOUSEHOLDS
+    serializer_class = s.HouseholdSerializer
+    queryset = Household.objects.all()
+
+    def get_queryset(self) -> QuerySet[Household]:
+        q = _query(self.request, s.HouseholdQuery)
+        qs = households_for(self.request.actor).prefetch_related("members")  # type: ignore[attr-defined]
+        if "since" in q:
+            qs = qs.filter(registered_at__gte=q["since"])
+        if "reception_point" in q:
+            qs = qs.filter(reception_point_id=q["reception_point"])
+        if "destination" in q:
+            qs = qs.filter(destination=q["destination"])
+        return qs
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        shown = len(response.data["results"])
+        do_record(actor=request.actor, action=A.VIEW_HOUSEHOLD, object_type="household",  # type: ignore[attr-defined]
+                  summary=f"api list: {shown} households")  # fmt: skip
+        return response
+
+
+class HouseholdDetail(ApiView, generics.RetrieveAPIView):
+    roles = READS_HOUSEHOLDS
+    serializer_class = s.HouseholdSerializer
+    queryset = Household.objects.all()
+
+    def get_object(self) -> Household:
+        # household_for raises OutOfScope (404) and writes the view or the denial to the audit.
+        return household_for(self.request.actor, self.kwargs["pk"])  # type: ignore[attr-defined]
+
+
+@extend_schema(parameters=[s.LedgerQuery])
+class LedgerFeed(ApiView, generics.ListAPIView):
+    """The ledger as recorded, in the order it was written: people appear by id only."""
+
+    roles = (R.NATIONAL_COORDINATOR,)
+    serializer_class = s.MovementSerializer
+    queryset = Movement.objects.all()
+
+    def get_queryset(self) -> QuerySet[Movement]:
+        q = _query(self.request, s.LedgerQuery)
+        m = self.request.actor.membership  # type: ignore[attr-defined]
+        qs = Movement.objects.filter(operation_id=m.operation_id)
+        if "since" in q:
+            qs = qs.filter(recorded_at__gte=q["since"])
+        if "kind" in q:
+            qs = qs.filter(kind=q["kind"])
+        if "shelter" in q:
+            qs = qs.filter(shelter_id=q["shelter"])
+        return qs
+
+
+class SitrepView(ApiView, APIView):
+    """The situation report as of any time (default now): aggregate figures only."""
+
+    @extend_schema(parameters=[s.SitrepQuery], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        as_of = _query(request, s.SitrepQuery).get("as_of") or timezone.now()
+        operation = request.actor.membership.operation  # type: ignore[attr-defined]
+        return Response(sitrep(operation, as_of).as_json())
+
+
+class HxlRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "hxl"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        table = (data["headers"], data["hashtags"], data["rows"])
+        return hxl.as_csv(table).encode()
+
+
+class OpenDataView(ApiView, APIView):
+    """Open data, aggregated (no personal data): `?format=hxl` gives HXL-tagged CSV to save."""
+
+    renderer_classes = [JSONRenderer, HxlRenderer]
+    serializer_class = s.OpenDataSerializer
+    metadata_class = None  # OPTIONS is 405 here: its description has no CSV form
+
+    @extend_schema(
+        parameters=[
+            s.SitrepQuery,
+            OpenApiParameter("table", str, OpenApiParameter.PATH, enum=sorted(hxl.TABLES)),
+        ],
+        responses={
+            (200, "application/json"): s.OpenDataSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+    )
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refusal is said in JSON even when CSV was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def get(self, request: Request, table: str) -> Response:
+        if table not in hxl.TABLES:
+            raise NotFound(table)
+        as_of = _query(request, s.SitrepQuery).get("as_of") or timezone.now()
+        operation = request.actor.membership.operation  # type: ignore[attr-defined]
+        headers, hashtags, rows = hxl.TABLES[table](operation, as_of)
+        body = {"headers": headers, "hashtags": hashtags, "rows": rows}
+        response = Response(body)
+        if request.accepted_renderer.format == "hxl":
+            name = f"{operation.slug}-{table}-{as_of:%Y%m%dT%H%M}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
