@@ -329,3 +329,21 @@ def test_a_shelter_manager_cannot_check_in_at_another_shelter(world: World) -> N
     assert client.post(f"/desk/shelters/{sa.pk}/check-in/", {"household": hb.pk}).status_code == 404
     sb.refresh_from_db()
     assert sb.occupancy == 0
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_link_in_a_roles_menu_opens_for_that_role(world: World, who: str) -> None:
+    """The menu offers a role only pages it may open, and every page it may work on."""
+    import re
+
+    client = Client()
+    client.force_login(world.users[who])
+    page = client.get("/desk/").content.decode()
+    nav = re.search(r"<nav aria-label=[^>]*>(.*?)</nav>", page, re.S)
+    assert nav is not None
+    links = re.findall(r'href="([^"]+)"', nav.group(1))
+    assert links, who
+    refused = {link: s for link in links if (s := client.get(link).status_code) != 200}
+    assert refused == {}
+    may_import = who in ("national", "regional", "registrar_a", "registrar_b")
+    assert ("/imports/" in links) == may_import
