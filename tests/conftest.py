@@ -1,6 +1,6 @@
 import pytest
 
-from refuge.conftest import _fresh_cache  # noqa: F401  (autouse here too)
+from refuge.conftest import _default_language, _fresh_cache  # noqa: F401  (autouse here too)
 from tests.scratch import ScratchDatabase, loaded
 
 

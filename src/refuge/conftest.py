@@ -23,6 +23,18 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language: a request in ru or uk leaves its language
+    active in the thread, and a later test reading translated names would see it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def operation(db):  # type: ignore[no-untyped-def]
     """The Kursk-2024 operation with its orders, and no people yet."""
