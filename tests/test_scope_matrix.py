@@ -208,7 +208,8 @@ def api_matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
     """The API's part: anonymous gets 401 (Bearer), a role outside the endpoint's 403."""
     ha, hb, sa, sb = w.household_a.pk, w.household_b.pk, w.shelter_a.pk, w.shelter_b.pk
     signed_in = {**dict.fromkeys(ROLES, 200), "anonymous": 401}
-    households = {**dict.fromkeys(ROLES, 200), "auditor": 403, "anonymous": 401}
+    # As on the desks: an auditor and a duty officer read no household.
+    households = {**dict.fromkeys(ROLES, 200), "auditor": 403, "duty": 403, "anonymous": 401}
     shelters = {"national": 200, "regional": 200, "manager": 200, "anonymous": 401}
     return {
         "api_regions": ("/api/v1/regions/", signed_in),
