@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.process
 import os
 import tempfile
 from functools import lru_cache
@@ -77,22 +75,3 @@ def desk_model() -> LinkageModel:
         model = reference_model()
         _save(model)
     return model
-
-
-def _train_and_save() -> None:
-    _save(reference_model())
-
-
-def train_in_background() -> multiprocessing.process.BaseProcess | None:
-    """Start training the desk model on the other core if it is not saved yet.
-
-    A long import has seconds of parsing and storing to do before it needs the model;
-    training meanwhile in a forked process (which touches no database connection) took
-    the training off the import's path. Join the process before `desk_model()`; if it
-    failed, `desk_model()` trains in process as before.
-    """
-    if _saved() is not None or os.cpu_count() == 1:
-        return None
-    trainer = multiprocessing.get_context("fork").Process(target=_train_and_save, daemon=True)
-    trainer.start()
-    return trainer

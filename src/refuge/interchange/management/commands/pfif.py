@@ -14,7 +14,7 @@ from refuge.core import pfif
 from refuge.interchange.matching import do_match_imported
 from refuge.interchange.pfif import do_import_pfif, export_records
 from refuge.reports.selectors import UnknownOperation, operation_named
-from refuge.tracing.model import train_in_background
+from refuge.tracing.model import desk_model
 
 
 class Command(BaseCommand):
@@ -61,8 +61,9 @@ class Command(BaseCommand):
         self.stderr.write(f"exported {count} person records")
 
     def _import(self, path: Path) -> None:
-        # The matching step's model trains on the other core while the file is stored.
-        trainer = train_in_background()
+        # The matching step's model is trained (if not yet saved) before the file is read, so
+        # that the training's memory is reused by the import instead of added to it.
+        desk_model()
         try:
             with path.open("rb") as f:
                 result = do_import_pfif(pfif.read(f), now=timezone.now())
@@ -77,7 +78,5 @@ class Command(BaseCommand):
             f"copies ignored, {result.emptied} expired or emptied, {result.own} of our own "
             f"skipped, {result.notes} notes"
         )
-        if trainer is not None:
-            trainer.join()
         matched = do_match_imported(result.stored_ids)
         self.stdout.write(f"{matched} possible matches with registered persons for review")
