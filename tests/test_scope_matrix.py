@@ -201,6 +201,12 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "alerts_release": (f"/alerts/desk/{ad}/release/", {"national": 405, "regional": 405}),
         "alerts_followup": (f"/alerts/desk/{ar}/followup/", dict.fromkeys(desk, 405)),
         "alerts_draft_for_order": ("/alerts/desk/orders/999999/draft/", dict.fromkeys(desk, 405)),
+        # The incident log: kept by the same people as the duty desk.
+        "incidents_log": ("/incidents/", desk),
+        "incidents_detail": (f"/incidents/{w.incident}/", desk),
+        "incidents_detail@missing": ("/incidents/999999/", dict.fromkeys(desk, 404)),
+        "incidents_deploy": (f"/incidents/{w.incident}/deploy/", dict.fromkeys(desk, 405)),
+        "incidents_update": (f"/incidents/{w.incident}/update/", dict.fromkeys(desk, 405)),
     }
 
 
@@ -267,6 +273,7 @@ def test_the_matrix_covers_every_desk_and_audit_url(world: World) -> None:
         | _names("tracing/")
         | _names("alerts/")
         | _names("imports/")
+        | _names("incidents/")
         | _names("api/")
         | _root_names()
         == covered

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("refuge.audit.urls")),
     path("desk/", include("refuge.desks.urls")),
     path("imports/", include("refuge.fielddata.urls")),
+    path("incidents/", include("refuge.incidents.urls")),
     path("placement/", include("refuge.placement.urls")),
     path("tracing/", include("refuge.tracing.urls")),
     path("", include("refuge.reports.urls")),

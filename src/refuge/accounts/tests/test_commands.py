@@ -51,3 +51,16 @@ def test_demo_accounts_prints_one_login_per_role_and_resets_on_rerun(world: Worl
     for username, password in second.items():
         assert authenticate(username=username, password=password) is not None
         assert authenticate(username=username, password=first[username]) is None
+
+
+def test_demo_accounts_skip_the_desks_an_operation_without_points_or_shelters_lacks(
+    db,  # type: ignore[no-untyped-def]
+) -> None:
+    """Ternopil-2024 is a night of incidents and warnings: no reception point, no shelter.
+    The coordinators and the duty officer still get their logins."""
+    call_command("scenario", "load", "ternopil-2024", stdout=io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo_accounts", stdout=out, stderr=err)
+    users = {line.split()[-2] for line in out.getvalue().splitlines()}
+    assert {"demo-national-coordinator", "demo-duty-officer"} <= users
+    assert "demo-registrar" not in users and "registrar" in err.getvalue()

@@ -36,6 +36,7 @@ class World:
     users: dict[str, AbstractBaseUser] = field(default_factory=dict)
     alert_draft: int = 0  # a warning drafted by the duty officer, not released
     alert_released: int = 0  # one drafted by the duty officer, released by `national`
+    incident: int = 0  # a fire in the operation's incident log, reported by the duty officer
 
 
 def shelter(operation: Operation, region: Region, name: str, capacity: int) -> Shelter:
@@ -133,3 +134,10 @@ def _warnings(world: World) -> None:
     world.alert_draft = do_draft_alert(template="shelter_in_place", **kw).pk
     released = do_draft_alert(template="air_raid", **kw)
     world.alert_released = do_release_alert(actor=national, alert=released).pk
+
+    from refuge.incidents.actions import do_report_incident
+
+    world.incident = do_report_incident(
+        actor=duty, operation=world.operation, kind="fire", name="Пожар на складе",
+        place="Курск, ул. Литовская", reported_at=datetime.now(MSK) - timedelta(hours=2),
+    ).pk  # fmt: skip

@@ -37,6 +37,13 @@ class Command(BaseCommand):
             Role.DUTY_OFFICER: {},
         }
         for role, scope in scopes.items():
+            if any(v is None or v == [] for v in scope.values()):
+                # An operation with no reception point or shelter (a night of incidents and
+                # warnings, say) has no desk for this role: say so rather than fail the rest.
+                self.stderr.write(
+                    f"{role.label:22} skipped: the operation has no {next(iter(scope)).replace('_', ' ')}"
+                )
+                continue
             username = "demo-" + role.value.replace("_", "-")
             password = secrets.token_urlsafe(12)
             do_create_account(
