@@ -171,7 +171,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Draft saved. Another coordinator must release it."))
             return redirect("alerts_desk_alert", pk=alert.pk)
     status = 400 if request.method == "POST" else 200
-    alerts = selectors.desk_alerts(operation.pk)[:100]
+    lang = (translation.get_language() or "en")[:2]
+    alerts = [(a, a.text(lang)) for a in selectors.desk_alerts(operation.pk)[:100]]
     orders = selectors.orders_without_warning(operation.pk)
     context = {"form": form, "alerts": alerts, "orders": orders}
     return render(request, "alerts/desk.html", context, status=status)
