@@ -10,6 +10,11 @@ the script also prints the precision and recall of the pairs a given auto-merge
 threshold would merge, which is what docs/LINKAGE.md uses to justify the threshold.
 
     .venv/bin/python bench/linkage_quality.py [--records 20000] [--seed 7] [--skip-splink]
+        [--skip-febrl] [--errors]
+
+`--errors` also writes to stderr every true pair of FEBRL 3 left in two clusters and every
+false pair put in one: both records field by field, each comparison's level and weight,
+the match weight, and what stood against a merge (docs/LINKAGE.md, "Quality").
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from refuge.core.linkage.comparisons import COMPARISONS, LEVELS, NULL, ComparisonVectors
 from refuge.core.linkage.engine import DedupeResult, RefugeLinker, clusters_from_links, link
 from refuge.core.linkage.generator import generate
 from refuge.core.linkage.records import BirthDate, PersonRecord
@@ -186,12 +192,63 @@ def _febrl_labels(ids: list[str], links: Any) -> list[object]:
     return [root(rec_id) for rec_id in ids]
 
 
+_SHOWN = ("record_id", "given_name", "family_name", "birth_date", "document_number",
+          "settlement", "address", "postcode")  # fmt: skip
+
+
+def print_errors(records: list[PersonRecord], labels: list[object], result: DedupeResult) -> None:
+    """Every missed and every false pair, side by side with the evidence, on stderr."""
+    assert result.pairs is not None and result.model is not None
+    pairs, model = result.pairs, result.model
+    truth, found = pairs_of(labels), pairs_of(result.cluster.tolist())
+    candidates = zip(pairs.left.tolist(), pairs.right.tolist(), strict=True)
+    row_of = {(a, b): k for k, (a, b) in enumerate(candidates)}
+    weights = model.level_weights(ComparisonVectors(pairs.levels, pairs.swapped))
+    merged = pairs.mergeable(result.merge_at)
+    for kind, errors in (("missed", sorted(truth - found)), ("false", sorted(found - truth))):
+        print(f"{kind} pairs: {len(errors)}", file=sys.stderr)
+        for a, b in errors:
+            print(f"{kind.upper()} rows {a} {b}", file=sys.stderr)
+            for field in _SHOWN:
+                left, right = getattr(records[a], field) or "", getattr(records[b], field) or ""
+                print(f"    {field:16} {str(left):42} | {right}", file=sys.stderr)
+            k = row_of.get((a, b))
+            if k is None:
+                print("    never a candidate (no blocking key shared)", file=sys.stderr)
+                continue
+            levels = "; ".join(
+                f"{name}:{LEVELS[name][level]}({weights[k, col]:+.1f})"
+                for col, (name, level) in enumerate(
+                    zip(COMPARISONS, pairs.levels[k].tolist(), strict=True)
+                )
+                if level != NULL
+            )
+            against = [
+                text
+                for text, flag in (
+                    ("contradicted", pairs.contradicted[k]),
+                    ("no-personal-field-agrees", not pairs.corroborated[k]),
+                    ("below-merge-probability", pairs.probability[k] < result.merge_at),
+                )
+                if flag
+            ]
+            print(f"    {levels}", file=sys.stderr)
+            print(
+                f"    match weight {pairs.weight[k]:+.2f} (prior {model.prior_weight:+.1f}), "
+                f"probability {pairs.probability[k]:.4f}, merged directly: {bool(merged[k])}, "
+                f"against: {', '.join(against) or 'nothing'}",
+                file=sys.stderr,
+            )
+
+
 def evaluate(name: str, records: list[PersonRecord], labels: list[object], splink: bool,
              hard: list[tuple[str, str, str]] | None = None,
-             person_of: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+             person_of: list[str] | None = None, errors: bool = False) -> dict[str, Any]:  # fmt: skip
     truth = pairs_of(labels)
     started = time.perf_counter()
     ours = RefugeLinker().dedupe(records)
+    if errors:
+        print_errors(records, labels, ours)
     report: dict[str, Any] = {
         "records": len(records),
         "refuge": {
@@ -232,6 +289,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument(
+        "--errors", action="store_true", help="FEBRL 3's missed and false pairs, on stderr"
+    )
     args = parser.parse_args(argv)
     data = generate(args.records, seed=args.seed)
     report: dict[str, Any] = {
@@ -244,7 +304,9 @@ def main(argv: list[str] | None = None) -> None:
     report["generated"]["seed"] = args.seed
     if not args.skip_febrl:
         records, labels = febrl3()
-        report["febrl3"] = evaluate("febrl3", records, labels, not args.skip_splink)
+        report["febrl3"] = evaluate(
+            "febrl3", records, labels, not args.skip_splink, errors=args.errors
+        )
         report["febrl3"]["dirty_birth_dates_kept"] = sum(
             1 for r in records if r.birth_date and not r.birth_date.is_calendar_date()
         )

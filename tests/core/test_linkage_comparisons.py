@@ -62,6 +62,29 @@ def test_phone_prefix_does_not_matter() -> None:
     assert level(a, b, "phone") == "exact"
 
 
+@pytest.mark.parametrize(
+    ("field", "a", "b", "expected"),
+    [
+        # Two neighbouring digits swapped is one typing slip, like one digit mistyped.
+        ("document_number", "4510 938437", "4510 938473", "one-edit"),
+        ("document_number", "4510 938437", "4510 938447", "one-edit"),
+        ("document_number", "4510 938437", "4510 938437", "exact"),
+        # Swapped digits that are not neighbours, or two slips, are another document.
+        ("document_number", "4510 938437", "4510 738439", "different"),
+        ("document_number", "4510 938437", "4510 983473", "different"),
+        ("postcode", "305004", "305040", "one-edit"),
+        ("postcode", "305004", "307014", "different"),
+        ("phone", "+7 910 123-45-67", "8 910 123-54-67", "one-edit"),
+        ("phone", "+7 910 123-45-67", "8 910 321-45-67", "different"),
+    ],
+)
+def test_a_transposed_pair_of_digits_is_one_slip(field: str, a: str, b: str, expected: str) -> None:
+    left = PersonRecord("1041", **{field: a})
+    right = PersonRecord("1042", **{field: b})
+    assert level(left, right, field) == expected
+    assert level(right, left, field) == expected
+
+
 @pytest.mark.parametrize("text", ["1948-13-01", "1948-02-30", "48-03-07", "30.02.1948"])
 def test_bad_birth_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):

@@ -122,17 +122,6 @@ def _jw(a: StrArray, b: StrArray) -> npt.NDArray[np.float64]:
     return np.asarray(scores, dtype=np.float64)
 
 
-def _levenshtein(a: StrArray, b: StrArray) -> IntArray:
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.asarray(
-        process.cpdist(
-            list(a), list(b), scorer=distance.Levenshtein.distance, workers=_workers(len(a))
-        ),
-        dtype=np.int64,
-    )
-
-
 def _graded(
     exact: BoolArray, same: BoolArray, a: StrArray, b: StrArray,
     raw_a: StrArray | None = None, raw_b: StrArray | None = None,
@@ -161,10 +150,14 @@ def _graded(
 
 
 def _damerau(a: StrArray, b: StrArray) -> IntArray:
+    """Edits with neighbouring transpositions, as optimal string alignment (OSA).
+
+    Every caller asks only "at most one slip?", where OSA and true Damerau-Levenshtein
+    agree (they differ from two edits up); OSA runs as fast as Levenshtein, the true
+    distance three times slower (1 M ten-digit pairs: 0.9 s against 3.0 s).
+    """
     return np.asarray(
-        process.cpdist(
-            list(a), list(b), scorer=distance.DamerauLevenshtein.distance, workers=_workers(len(a))
-        ),
+        process.cpdist(list(a), list(b), scorer=distance.OSA.distance, workers=_workers(len(a))),
         dtype=np.int64,
     )
 
@@ -356,13 +349,19 @@ def _birth_date(left: FeatureTable, li: IntArray, right: FeatureTable, ri: IntAr
 
 
 def _coded(a: StrArray, b: StrArray, one_edit: bool) -> IntArray:
-    """exact -> 0, (one edit -> 1), else last level; NULL if either side is empty."""
+    """exact -> 0, (one edit -> 1), else last level; NULL if either side is empty.
+
+    An edit is a typing slip in the Damerau sense: a digit left out, added, mistyped, or
+    two neighbouring digits swapped (9384379 / 9384397). A transposition is one slip of
+    the fingers, as common in numbers as a wrong digit; Levenshtein counted it as two
+    and called such a document or postcode "different".
+    """
     last = 2 if one_edit else 1
     level = np.full(len(a), last, dtype=np.int64)
     if one_edit:
         todo = a != b
         dist = np.full(len(a), 99, dtype=np.int64)
-        dist[todo] = _levenshtein(a[todo], b[todo])
+        dist[todo] = _damerau(a[todo], b[todo])
         level[dist <= 1] = 1
     level[a == b] = 0
     level[(a == "") | (b == "")] = NULL
