@@ -36,6 +36,7 @@ class World:
     users: dict[str, AbstractBaseUser] = field(default_factory=dict)
     alert_draft: int = 0  # a warning drafted by the duty officer, not released
     alert_released: int = 0  # one drafted by the duty officer, released by `national`
+    webhook: int = 0  # a webhook subscription, where a test makes one (test_scope_matrix)
 
 
 def shelter(operation: Operation, region: Region, name: str, capacity: int) -> Shelter:
