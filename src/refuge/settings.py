@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementKind": "refuge.geo.models.Settlement.Kind",
         "OrderKind": "refuge.operations.models.EvacuationOrder.Kind",
         "MovementKind": "refuge.movements.models.Movement.Kind",
+        "WebhookEvent": "refuge.webhooks.models.Event",
+        "DeliveryState": "refuge.webhooks.models.Delivery.State",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

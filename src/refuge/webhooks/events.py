@@ -54,9 +54,7 @@ def emit(
 ) -> list[Delivery]:
     from refuge.jobs import queue
 
-    subscribers = [
-        s for s in _subscribers(operation_id, event) if _may_read(s, event, shelter_id)
-    ]
+    subscribers = [s for s in _subscribers(operation_id, event) if _may_read(s, event, shelter_id)]
     if not subscribers:
         return []
     event_id = uuid.uuid4()

@@ -28,9 +28,7 @@ class Refused(ValueError):
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [
-        ipaddress.ip_network(n, strict=False) for n in settings.REFUGE_WEBHOOK_ALLOWED_NETWORKS
-    ]
+    return [ipaddress.ip_network(n, strict=False) for n in settings.REFUGE_WEBHOOK_ALLOWED_NETWORKS]
 
 
 def address_allowed(address: str) -> bool:
@@ -44,7 +42,11 @@ def address_allowed(address: str) -> bool:
 
 def check_url(url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path) of a URL we may post to; Refused with the reason otherwise."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018 (reading it checks an IPv6 literal's brackets)
+    except ValueError:
+        raise Refused("this is not a URL") from None
     if parts.scheme not in ("http", "https"):
         raise Refused("the URL must start with http:// or https://")
     if not parts.hostname:

@@ -48,7 +48,9 @@ class WebhookList(ApiView, generics.ListAPIView):
         except actions.SubscriptionRefused as refused:
             raise ValidationError({refused.field: [str(refused)]}) from None
         except PermissionDenied:
-            raise ValidationError({"owner": ["no such account that you may subscribe for"]}) from None
+            raise ValidationError(
+                {"owner": ["no such account that you may subscribe for"]}
+            ) from None
         body = s.CreatedSubscriptionSerializer(subscription).data
         body["secret"] = secret
         return Response(body, status=status.HTTP_201_CREATED)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_jobs_and_their_logs'),
+        ("jobs", "0001_jobs_and_their_logs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='run_after',
+            model_name="job",
+            name="run_after",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -31,7 +31,9 @@ LOCAL = override_settings(
 
 def subscribe(client: Client, url: str, events: list[str], **extra: Any) -> dict[str, Any]:
     response = client.post(
-        "/api/v1/webhooks/", {"url": url, "events": events, **extra}, content_type="application/json"
+        "/api/v1/webhooks/",
+        {"url": url, "events": events, **extra},
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     return response.json()
@@ -100,7 +102,10 @@ def test_a_receiver_failing_twice_then_accepting_gets_one_accepted_signed_delive
     event = json.loads(ok.body)
     assert event["type"] == "shelter.status_changed"
     assert event["data"]["shelter"]["id"] == world.shelter_a.pk
-    assert (event["data"]["previous_status"], event["data"]["shelter"]["status"]) == ("open", "full")
+    assert (event["data"]["previous_status"], event["data"]["shelter"]["status"]) == (
+        "open",
+        "full",
+    )
     # Every attempt carries the same event id, so a receiver can drop a repeat.
     assert {r.headers["Refuge-Event-Id"] for r in receiver.received} == {event["id"]}
 
