@@ -364,3 +364,26 @@ def test_every_link_in_a_roles_menu_opens_for_that_role(world: World, who: str) 
     assert refused == {}
     may_import = who in ("national", "regional", "registrar_a", "registrar_b")
     assert ("/imports/" in links) == may_import
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_the_apis_writes_take_exactly_the_allowed_roles(world: World, who: str) -> None:
+    """POST with an empty body: the allowed roles get as far as reading it (400), the
+    others are refused before (403; anonymous 401). Registering is the registrars' alone,
+    as on the desk; every account may subscribe a webhook for itself."""
+    client = Client()
+    if who != "anonymous":
+        _, secret = do_create_token(
+            actor=Actor(user=world.users[who], membership=None), owner=world.users[who]
+        )
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    registrar = who in ("registrar_a", "registrar_b")
+    expected = {
+        "/api/v1/households/": 401 if who == "anonymous" else 400 if registrar else 403,
+        "/api/v1/webhooks/": 401 if who == "anonymous" else 400,
+    }
+    got = {
+        path: client.post(path, {}, content_type="application/json").status_code
+        for path in expected
+    }
+    assert got == expected

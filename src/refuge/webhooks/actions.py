@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Membership, Role
 from refuge.accounts.scope import Actor
@@ -58,21 +59,22 @@ def do_create_subscription(
         raise PermissionDenied
     owner_actor = actor_of(owner)
     if owner_actor.membership is None:
-        raise SubscriptionRefused("owner", "this account belongs to no operation")
+        raise SubscriptionRefused("owner", _("This account belongs to no operation."))
     chosen = list(dict.fromkeys(events))
     if not chosen:
-        raise SubscriptionRefused("events", "choose at least one event")
+        raise SubscriptionRefused("events", _("Choose at least one event."))
     unknown = [e for e in chosen if e not in Event.values]
     if unknown:
-        raise SubscriptionRefused("events", f"unknown event {unknown[0]!r}")
+        raise SubscriptionRefused("events", _("Unknown event: %(event)s") % {"event": unknown[0]})
     allowed = events_for(owner_actor.role)
     denied = [e for e in chosen if e not in allowed]
     if denied:
         raise SubscriptionRefused(
-            "events", f"{denied[0]}: this account's role does not read shelters"
+            "events",
+            _("%(event)s: this account's role does not read shelters") % {"event": denied[0]},
         )
     if len(url) > 500:
-        raise SubscriptionRefused("url", "the URL is longer than 500 characters")
+        raise SubscriptionRefused("url", _("The URL is longer than 500 characters."))
     try:
         transport.validate(url)
     except transport.Refused as refused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -39,7 +40,7 @@ class WebhookList(ApiView, generics.ListAPIView):
         if data.get("owner") and data["owner"] != request.user.get_username():
             owner = get_user_model().objects.filter(username=data["owner"]).first()
             if owner is None or not actions.may_manage(actor, owner):
-                raise ValidationError({"owner": ["no such account that you may subscribe for"]})
+                raise ValidationError({"owner": [_("No such account that you may subscribe for.")]})
         try:
             subscription, secret = actions.do_create_subscription(
                 actor=actor, owner=owner, url=data["url"], events=data["events"],
@@ -49,7 +50,7 @@ class WebhookList(ApiView, generics.ListAPIView):
             raise ValidationError({refused.field: [str(refused)]}) from None
         except PermissionDenied:
             raise ValidationError(
-                {"owner": ["no such account that you may subscribe for"]}
+                {"owner": [_("No such account that you may subscribe for.")]}
             ) from None
         body = s.CreatedSubscriptionSerializer(subscription).data
         body["secret"] = secret
