@@ -123,7 +123,9 @@ class MemberInSerializer(serializers.Serializer):
         try:
             return parse_birth_date(value)
         except forms.ValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
+            # The desk's message begins "Person 1: "; here the key names the member.
+            said = [m.split(": ", 1)[-1] for m in error.messages]
+            raise serializers.ValidationError(said) from None
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if (data.get("document_number") or "").strip() and not data.get("document_type"):
