@@ -207,3 +207,19 @@ def test_an_unknown_event_is_refused_naming_the_field(world: World) -> None:
         content_type="application/json",
     )  # fmt: skip
     assert response.status_code == 400 and "events" in response.json()
+
+
+@LOCAL
+def test_refuge_sitrep_publish_sends_the_report_and_is_audited(world: World) -> None:
+    subscribe(bearer(token_for(world.users["auditor"])), NOWHERE, ["sitrep.published"])
+    out = StringIO()
+    call_command("sitrep", "--operation", "test-op", "--as-of", "2026-12-04T08:00+03:00",
+                 "--format", "json", "--publish", stdout=out)  # fmt: skip
+    ((event, data),) = events_of("auditor")
+    assert event == "sitrep.published" and data["as_of"] == "2026-12-04T08:00:00+03:00"
+    assert data["sitrep"] == json.loads(out.getvalue())
+    published = AuditEvent.objects.get(object_type="sitrep")
+    assert published.object_id == "test-op" and "1 webhook" in published.summary
+    # Without --publish the report is printed and nothing is sent.
+    call_command("sitrep", "--operation", "test-op", stdout=StringIO())
+    assert len(events_of("auditor")) == 1
