@@ -13,6 +13,7 @@ from refuge.accounts.scope import Actor
 from refuge.api.actions import do_create_token
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import World, build_world
+from refuge.webhooks.models import Subscription
 
 ROLES = (
     "national", "regional", "registrar_a", "registrar_b", "manager", "tracing", "auditor", "duty",
@@ -21,7 +22,13 @@ ROLES = (
 
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
-    return build_world()
+    w = build_world()
+    # registrar_a's subscription (made directly: no address check needed to be read).
+    w.webhook = Subscription.objects.create(
+        owner=w.users["registrar_a"], operation=w.operation, url="https://8.8.8.8/hook",
+        events=["sitrep.published"], secret="whsec_test",
+    ).pk  # fmt: skip
+    return w
 
 
 def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
@@ -217,6 +224,9 @@ def api_matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
     # As on the desks: an auditor and a duty officer read no household.
     households = {**dict.fromkeys(ROLES, 200), "auditor": 403, "duty": 403, "anonymous": 401}
     shelters = {"national": 200, "regional": 200, "manager": 200, "anonymous": 401}
+    wh = w.webhook
+    missing = dict.fromkeys(ROLES, 404)
+    webhook = {**missing, "national": 200, "registrar_a": 200, "anonymous": 401}
     return {
         "api_regions": ("/api/v1/regions/", signed_in),
         "api_districts": ("/api/v1/districts/", signed_in),
@@ -240,6 +250,12 @@ def api_matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         ),
         "api_ledger": ("/api/v1/ledger/", {"national": 200, "anonymous": 401}),
         "api_open_data": ("/api/v1/open-data/shelters/", signed_in),
+        # Every account lists its own subscriptions; one is its owner's and the national
+        # coordinator's to read (others: 404), as are its deliveries.
+        "api_webhooks": ("/api/v1/webhooks/", signed_in),
+        "api_webhook": (f"/api/v1/webhooks/{wh}/", webhook),
+        "api_webhook@missing": ("/api/v1/webhooks/999999/", {**missing, "anonymous": 401}),
+        "api_webhook_deliveries": (f"/api/v1/webhooks/{wh}/deliveries/", webhook),
         # Counts only; /metrics answers only REFUGE_METRICS_ALLOWED (none here): 404.
         "healthz": ("/healthz", {**dict.fromkeys(ROLES, 200), "anonymous": 200}),
         "metrics": ("/metrics", {**dict.fromkeys(ROLES, 404), "anonymous": 404}),
@@ -355,3 +371,26 @@ def test_every_link_in_a_roles_menu_opens_for_that_role(world: World, who: str) 
     assert refused == {}
     may_import = who in ("national", "regional", "registrar_a", "registrar_b")
     assert ("/imports/" in links) == may_import
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_the_apis_writes_take_exactly_the_allowed_roles(world: World, who: str) -> None:
+    """POST with an empty body: the allowed roles get as far as reading it (400), the
+    others are refused before (403; anonymous 401). Registering is the registrars' alone,
+    as on the desk; every account may subscribe a webhook for itself."""
+    client = Client()
+    if who != "anonymous":
+        _, secret = do_create_token(
+            actor=Actor(user=world.users[who], membership=None), owner=world.users[who]
+        )
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    registrar = who in ("registrar_a", "registrar_b")
+    expected = {
+        "/api/v1/households/": 401 if who == "anonymous" else 400 if registrar else 403,
+        "/api/v1/webhooks/": 401 if who == "anonymous" else 400,
+    }
+    got = {
+        path: client.post(path, {}, content_type="application/json").status_code
+        for path in expected
+    }
+    assert got == expected

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the reference page's scripts from our own static files
     "refuge.api",
+    "refuge.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementKind": "refuge.geo.models.Settlement.Kind",
         "OrderKind": "refuge.operations.models.EvacuationOrder.Kind",
         "MovementKind": "refuge.movements.models.Movement.Kind",
+        "WebhookEvent": "refuge.webhooks.models.Event",
+        "DeliveryState": "refuge.webhooks.models.Delivery.State",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -269,3 +272,16 @@ REFUGE_API_RATE_PER_MINUTE = int(os.environ.get("REFUGE_API_RATE_PER_MINUTE", "6
 REFUGE_METRICS_ALLOWED = [
     a.strip() for a in os.environ.get("REFUGE_METRICS_ALLOWED", "").split(",") if a.strip()
 ]
+
+# Webhooks (refuge/webhooks, docs/API.md). Receivers at private, loopback, link-local or
+# reserved addresses are refused (SSRF) unless in one of these networks, comma-separated
+# (e.g. 10.20.0.0/16 for a partner across a VPN; 127.0.0.1/32 for a receiver on this host).
+REFUGE_WEBHOOK_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("REFUGE_WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+REFUGE_WEBHOOK_TIMEOUT = float(os.environ.get("REFUGE_WEBHOOK_TIMEOUT", "5"))  # seconds
+REFUGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("REFUGE_WEBHOOK_MAX_ATTEMPTS", "10"))
+# The wait after attempt n is this × 2^(n−1): 1, 2, 4 … 256 minutes, about 8½ hours in all.
+REFUGE_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("REFUGE_WEBHOOK_BACKOFF_SECONDS", "60"))
+# "Nearly full": places taken or reserved at or above this share of capacity (as /metrics).
+REFUGE_WEBHOOK_NEARLY_FULL = float(os.environ.get("REFUGE_WEBHOOK_NEARLY_FULL", "0.9"))

@@ -21,6 +21,7 @@ from refuge.alerts.wording import LANGUAGES, NEAREST_SHELTERS, TEMPLATES
 from refuge.audit.actions import do_record
 from refuge.core import cap
 from refuge.operations.models import EvacuationOrder, Operation
+from refuge.webhooks import events as webhooks
 
 PUBLIC_URL = "/alerts/"
 
@@ -220,6 +221,7 @@ def do_release_alert(*, actor: Actor, alert: Alert, now: datetime | None = None)
     _apply(alert, message, sent)
     do_record(actor=actor, action="alert_release", object_type="alert", object_id=alert.pk,
               summary=f"{alert.msg_type} {alert.identifier}")  # fmt: skip
+    webhooks.alert_released(alert)  # queued in this transaction, sent after it commits
     return alert
 
 

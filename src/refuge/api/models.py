@@ -31,3 +31,19 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["user", "-created_at", "pk"]
+
+
+class IdempotentRequest(models.Model):
+    """A registration POSTed with an Idempotency-Key: what was asked, and what was answered.
+
+    A replay of the key with the same body gets `response` again; with another body, 422.
+    The answer holds what the registrar was shown (their household, possible duplicates
+    within their scope), as the household's own page does, and is kept with it.
+    """
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)  # sha256 of the body as canonical JSON
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)

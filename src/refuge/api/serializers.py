@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from refuge.geo.models import District, Region, Settlement
 from refuge.movements.models import Movement
 from refuge.operations.models import EvacuationOrder, Operation
+from refuge.registry.actions import NEEDS
 from refuge.registry.models import Destination, Household, Person
 from refuge.shelters.models import Shelter, ShelterChange, Status
 
@@ -95,25 +99,100 @@ class MovementSerializer(serializers.ModelSerializer):
 
 
 class MemberInSerializer(serializers.Serializer):
+    family_name = serializers.CharField(max_length=100)
     given_name = serializers.CharField(max_length=100)
     patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    family_name = serializers.CharField(max_length=100)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False, allow_blank=True)
-    birth_year = serializers.IntegerField(min_value=1890, max_value=2100, required=False)
-    birth_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
-    birth_day = serializers.IntegerField(min_value=1, max_value=31, required=False)
+    birth_date = serializers.CharField(
+        max_length=10, required=False, allow_blank=True,
+        help_text="As the desk takes it: 14.03.1948, 03.1948, 1948 or 1948-03-14",
+    )  # fmt: skip
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(NEEDS)), required=False, max_length=5
+    )
+    document_type = serializers.ChoiceField(
+        choices=Person.Document.choices, required=False, allow_blank=True
+    )
+    document_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    def validate_birth_date(self, value: str) -> tuple[int | None, int | None, int | None]:
+        from django import forms
+
+        from refuge.desks.forms import parse_birth_date
+
+        try:
+            return parse_birth_date(value)
+        except forms.ValidationError as error:
+            # The desk's message begins "Person 1: "; here the key names the member.
+            said = [m.split(": ", 1)[-1] for m in error.messages]
+            raise serializers.ValidationError(said) from None
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if (data.get("document_number") or "").strip() and not data.get("document_type"):
+            raise serializers.ValidationError(
+                {"document_type": [_("Choose the kind of document.")]}
+            )
+        return data
 
 
 class RegistrationInSerializer(serializers.Serializer):
-    origin = serializers.PrimaryKeyRelatedField(queryset=Settlement.objects.all())
+    """A household to register at the registrar's reception point (the desk's form)."""
+
+    origin = serializers.PrimaryKeyRelatedField(
+        queryset=Settlement.objects.all(), help_text="settlement id (the gazetteer)"
+    )
     mode = serializers.ChoiceField(choices=Movement.Mode.choices)
-    destination = serializers.ChoiceField(choices=["relatives", "own_housing"])
+    destination = serializers.ChoiceField(
+        choices=Destination.choices,
+        help_text="shelter: the household joins the placement queue (/placement/)",
+    )
     destination_region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
     destination_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    consents_to_be_found = serializers.BooleanField(required=False, default=False)
     members = MemberInSerializer(many=True, min_length=1, max_length=30)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["destination"] in (Destination.RELATIVES, Destination.OWN_HOUSING):
+            errors = {}
+            if not data.get("destination_region"):
+                errors["destination_region"] = [_("Choose the region they are going to.")]
+            if not (data.get("destination_address") or "").strip():
+                errors["destination_address"] = [_("Enter the address they are going to.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return data
+
+
+class LooksLikeSerializer(serializers.Serializer):
+    typed = serializers.CharField(help_text="the member as sent")
+    full_name = serializers.CharField()
+    birth_date = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class FamilyMatchSerializer(serializers.Serializer):
+    household_id = serializers.IntegerField()
+    whereabouts = serializers.CharField()
+    people = LooksLikeSerializer(many=True)
+    newcomers = serializers.IntegerField()
+
+
+class PossibleDuplicatesSerializer(serializers.Serializer):
+    families = FamilyMatchSerializer(many=True, help_text="within your scope: shown in full")
+    elsewhere = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="members who look like someone registered outside your scope (names as sent)",
+    )
+
+
+class RegisteredSerializer(serializers.Serializer):
+    household = HouseholdSerializer()
+    possible_duplicates = PossibleDuplicatesSerializer(
+        help_text="Reported, not merged: the pairs go to the tracing officers' queue."
+    )
 
 
 # Query parameters: read (and documented in the schema) by the same serializers.

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from refuge.api import views
+from refuge.webhooks import views as webhooks
 
 urlpatterns = [
     path("v1/regions/", views.RegionList.as_view(), name="api_regions"),
@@ -15,6 +16,13 @@ urlpatterns = [
     path("v1/ledger/", views.LedgerFeed.as_view(), name="api_ledger"),
     path("v1/sitrep/", views.SitrepView.as_view(), name="api_sitrep"),
     path("v1/open-data/<slug:table>/", views.OpenDataView.as_view(), name="api_open_data"),
+    path("v1/webhooks/", webhooks.WebhookList.as_view(), name="api_webhooks"),
+    path("v1/webhooks/<int:pk>/", webhooks.WebhookDetail.as_view(), name="api_webhook"),
+    path(
+        "v1/webhooks/<int:pk>/deliveries/",
+        webhooks.WebhookDeliveries.as_view(),
+        name="api_webhook_deliveries",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "schema/reference/",

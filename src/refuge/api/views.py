@@ -161,13 +161,38 @@ class ShelterDetail(ApiView, generics.RetrieveAPIView):
         )
 
 
-@extend_schema(parameters=[s.HouseholdQuery])
 class HouseholdList(ApiView, generics.ListAPIView):
     """Households in the account's scope, exactly as the desks scope them; audited."""
 
-    roles = READS_HOUSEHOLDS
     serializer_class = s.HouseholdSerializer
     queryset = Household.objects.all()
+
+    @property
+    def roles(self) -> tuple[str, ...]:  # type: ignore[override]
+        # Registering is the desk's: a registrar, at their reception point.
+        return (R.REGISTRAR,) if self.request.method == "POST" else READS_HOUSEHOLDS
+
+    @extend_schema(parameters=[s.HouseholdQuery])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key", OpenApiTypes.UUID, OpenApiParameter.HEADER, required=True,
+                description="A new UUID per household: a replay with the same body answers "
+                "the first answer again (Idempotent-Replayed: true); another body, 422.",
+            )
+        ],
+        request=s.RegistrationInSerializer,
+        responses={201: s.RegisteredSerializer, 409: OpenApiTypes.OBJECT,
+                   422: OpenApiTypes.OBJECT},
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Register a household at your reception point (registrars), as the desk does."""
+        from refuge.api.registration import register
+
+        return register(request, request.actor)  # type: ignore[attr-defined]
 
     def get_queryset(self) -> QuerySet[Household]:
         q = _query(self.request, s.HouseholdQuery)

@@ -20,6 +20,8 @@ class Job(models.Model):
     max_attempts = models.PositiveIntegerField(default=5)
     # A running job whose lease has passed belongs to a worker that died: claimable again.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # A queued job is not claimed before this moment (a retry's backoff: queue.RetryLater).
+    run_after = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=120, blank=True)
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict)

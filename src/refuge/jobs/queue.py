@@ -24,6 +24,11 @@ one writer at a time makes exact. A running job's lease is renewed every third o
 `progress()`. A job retried after a lost worker starts its function again with the
 `done` it had reached, so kinds must be resumable: commit each batch together with
 what marks it done (the import apply does). After `max_attempts` claims a job fails.
+
+A failed attempt is retried at once, unless the function raised `RetryLater(message,
+delay)`: then the job waits `delay` seconds (`Job.run_after`) before a worker may claim
+it again, which is how a kind backs off (webhook deliveries do, exponentially).
+`enqueue(..., run_after=T)` delays a first attempt the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +54,14 @@ _KINDS: dict[str, JobFunction] = {}
 
 class LeaseLost(Exception):
     """Another worker holds the job now: this one must stop writing to it."""
+
+
+class RetryLater(Exception):
+    """This attempt failed; try again no sooner than `delay` seconds from now."""
+
+    def __init__(self, message: str, delay: float) -> None:
+        super().__init__(message)
+        self.delay = max(0.0, float(delay))
 
 
 def lease_seconds() -> int:
@@ -81,6 +94,7 @@ def enqueue(
     total: int = 0,
     created_by: Any = None,
     max_attempts: int = 5,
+    run_after: Any = None,
 ) -> Job:
     return Job.objects.create(
         kind=kind,
@@ -88,6 +102,7 @@ def enqueue(
         total=total,
         created_by=created_by,
         max_attempts=max_attempts,
+        run_after=run_after,
     )
 
 
@@ -98,8 +113,9 @@ def get(pk: int) -> Job:
 def _claimable(now: Any) -> Any:
     from django.db.models import Q
 
+    due = Q(run_after__isnull=True) | Q(run_after__lte=now)
     return Job.objects.filter(
-        Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, lease_until__lt=now)
+        (Q(state=Job.State.QUEUED) & due) | Q(state=Job.State.RUNNING, lease_until__lt=now)
     ).order_by("pk")
 
 
@@ -189,9 +205,11 @@ def run(job: Job, *, heartbeat: bool = True) -> Job:
         stop.set()
         last = "".join(traceback.format_exception_only(error)).strip()
         again = job.attempts < job.max_attempts and function is not None
+        delay = error.delay if isinstance(error, RetryLater) else 0.0
         _mine(job).update(
             state=Job.State.QUEUED if again else Job.State.FAILED,
             lease_until=None,
+            run_after=timezone.now() + timedelta(seconds=delay) if again and delay else None,
             error=last,
             finished_at=None if again else timezone.now(),
         )

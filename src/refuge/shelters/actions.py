@@ -20,6 +20,7 @@ from refuge.movements.actions import event, record_events
 from refuge.movements.models import Movement
 from refuge.registry.models import Household, Person
 from refuge.shelters.models import Shelter, ShelterChange, Status
+from refuge.webhooks import events as webhooks
 
 
 class ShelterRefused(Exception):
@@ -63,6 +64,7 @@ def do_assign(
         if not taken:
             raise ShelterRefused(shelter, f"{shelter.name}: fewer than {n} free places")
         _events(Movement.Kind.ASSIGNED, household, people, shelter, at, recorded_by)
+        webhooks.places_taken(shelter.pk, shelter.operation_id, added=n)
     return n
 
 
@@ -103,6 +105,7 @@ def do_check_in(arrivals: Sequence[Arrival], *, recorded_by: object | None = Non
                 events += _event_rows(
                     Movement.Kind.CHECKED_IN, a.household, people, shelter, a.at, recorded_by
                 )
+            webhooks.places_taken(shelter_pk, shelter.operation_id, added=walk_in)
             _mark_full_if_no_room(shelter_pk, at=max(a.at for a, _ in group))
         record_events(events)
 
@@ -153,6 +156,7 @@ def do_change_status(
         # Nobody is closed in or forgotten: move people out and release places first.
         room &= Q(occupancy=0, reserved=0)
     with transaction.atomic():
+        before = Shelter.objects.filter(pk=shelter.pk).values("status", "capacity").first()
         ok = Shelter.objects.filter(room, pk=shelter.pk).update(status=status, capacity=capacity)
         if not ok:
             current = Shelter.objects.get(pk=shelter.pk)
@@ -166,7 +170,7 @@ def do_change_status(
                 )
             raise ShelterRefused(shelter, f"{shelter.name}: more people inside than {capacity}")
         shelter.status, shelter.capacity = status, capacity
-        return ShelterChange.objects.create(
+        change = ShelterChange.objects.create(
             shelter=shelter,
             at=at,
             status=status,
@@ -174,6 +178,10 @@ def do_change_status(
             reason=reason,
             recorded_by=recorded_by,
         )
+        if before is not None:  # partners' webhooks, delivered after the commit
+            webhooks.shelter_changed(shelter, before_status=before["status"],
+                                     before_capacity=before["capacity"], change=change)  # fmt: skip
+        return change
 
 
 def _mark_full_if_no_room(shelter_pk: int, at: datetime) -> None:

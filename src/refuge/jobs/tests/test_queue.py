@@ -76,3 +76,33 @@ def test_a_running_job_is_claimable_only_once_its_lease_has_passed() -> None:
     assert again is not None and again.pk == job.pk and again.attempts == 2
     with pytest.raises(queue.LeaseLost):
         queue.progress(held, 1)  # the dead worker's late write is refused
+
+
+@queue.kind("tests.busy_receiver")
+def busy_receiver(job: Job) -> None:
+    """Fails its first attempt asking for a wait of 90 s, then succeeds."""
+    if job.attempts == 1:
+        raise queue.RetryLater("503 from the receiver", 90)
+
+
+def test_retry_later_holds_the_job_back_until_its_wait_is_over() -> None:
+    job = queue.enqueue("tests.busy_receiver")
+    first = queue.run(queue.claim("w1"), heartbeat=False)  # type: ignore[arg-type]
+    assert (
+        first.state == Job.State.QUEUED
+        and first.error == "refuge.jobs.queue.RetryLater: 503 from the receiver"
+    )
+    assert first.run_after is not None
+    assert 85 < (first.run_after - timezone.now()).total_seconds() <= 90
+    assert queue.claim("w2") is None  # waiting
+    Job.objects.filter(pk=job.pk).update(run_after=timezone.now() - timedelta(seconds=1))
+    second = queue.run(queue.claim("w2"), heartbeat=False)  # type: ignore[arg-type]
+    assert (second.state, second.attempts) == (Job.State.DONE, 2)
+
+
+def test_a_job_enqueued_to_run_later_is_not_claimed_before() -> None:
+    later = queue.enqueue("jobs.check", {"to": 1}, run_after=timezone.now() + timedelta(hours=1))
+    now = queue.enqueue("jobs.check", {"to": 1})
+    assert queue.claim("w1").pk == now.pk  # type: ignore[union-attr]
+    assert queue.claim("w1") is None
+    assert later.state == Job.State.QUEUED

@@ -36,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--operation", help="operation slug or name (default: the only one)")
         parser.add_argument("--format", choices=["text", "json", "html"], default="text")
         parser.add_argument("--lang", choices=["en", "ru", "uk"], default="en")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="also send it to the partners subscribed to sitrep.published (audited)",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         as_of = parse_as_of(str(opts["as_of"])) if opts["as_of"] else timezone.now()
@@ -43,6 +48,13 @@ class Command(BaseCommand):
             operation = operation_named(opts["operation"])  # type: ignore[arg-type]
         except UnknownOperation as e:
             raise CommandError(str(e)) from None
+        if opts["publish"]:
+            from refuge.accounts.scope import Actor
+            from refuge.reports.actions import do_publish_sitrep
+
+            # The operator at the server: audited with no account, as the command line.
+            do_publish_sitrep(actor=Actor(user=None, membership=None), operation=operation,
+                              as_of=as_of)  # fmt: skip
         with render.in_language(str(opts["lang"])):
             report = sitrep(operation, as_of)
             if opts["format"] == "json":

@@ -1,0 +1,1 @@
+"""Webhooks: partners' URLs that receive signed events as background jobs (docs/API.md)."""
