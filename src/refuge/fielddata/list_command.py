@@ -23,7 +23,9 @@ from refuge.operations.models import Operation
 from refuge.registry.models import ReceptionPoint
 
 
-def remembered(operation: Operation, sheet: sheets.Sheet, user: object | None) -> sheets.Mapping | None:
+def remembered(
+    operation: Operation, sheet: sheets.Sheet, user: object | None
+) -> sheets.Mapping | None:
     """The mapping last confirmed for these headers: the user's own, else anyone's."""
     found = SavedMapping.objects.filter(
         operation=operation, headers_key=sheets.headers_key(sheet.header)

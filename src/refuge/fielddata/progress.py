@@ -9,9 +9,7 @@ from typing import IO
 
 
 @contextmanager
-def cli_progress(
-    label: str, stream: IO[str] | None = None
-) -> Iterator[Callable[[int, int], None]]:
+def cli_progress(label: str, stream: IO[str] | None = None) -> Iterator[Callable[[int, int], None]]:
     """Yields progress(done, total); draws a bar on a TTY. Elsewhere (a pipe, a log)
     it writes `\\rdone/total label`, which scripts and tests/test_import_killed.py read."""
     stream = stream or sys.stderr

@@ -45,8 +45,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from refuge.core.names.forms import surname_stem
 from refuge.core.names.split import sex_of_patronymic, split_full_name
@@ -203,9 +202,17 @@ class Mapping:
 
 
 def is_ods(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04" and b"application/vnd.oasis.opendocument.spreadsheet" in (
-        data[:200]
+    return (
+        data[:4] == b"PK\x03\x04"
+        and b"application/vnd.oasis.opendocument.spreadsheet" in (data[:200])
     )
+
+
+def is_export(path: Path) -> bool:
+    """An ODK/Kobo export (its first sheet has `_uuid` or `KEY`), not a list."""
+    if is_ods(path.read_bytes()[:200]):
+        return False
+    return bool({"_uuid", "KEY"} & set(exports.read_tables(path)[0].header))
 
 
 def read_sheet(path: Path) -> Sheet:
@@ -375,7 +382,7 @@ def birth_text(text: str, today: date | None = None) -> str:
         born = date(1899, 12, 30) + timedelta(days=int(float(text)))
         year, month, day = born.year, born.month, born.day
     else:
-        raise BadValue(_("write the date as 14.03.1948, 03.1948 or 1948, not %(typed)r") % {
+        raise BadValue(_("write the date as 14.03.1948, 03.1948 or 1948, not «%(typed)s»") % {
             "typed": text
         })  # fmt: skip
     try:
@@ -577,7 +584,7 @@ def _submission(
                 bad(p, "birth_date", str(error))
         sex = _sex(v.get("sex", "")) if "sex" in col else ""
         if sex is None:
-            bad(p, "sex", _("write the sex as М/Ж, Ч/Ж or M/F, not %(typed)r") % {
+            bad(p, "sex", _("write the sex as М/Ж, Ч/Ж or M/F, not «%(typed)s»") % {
                 "typed": v["sex"]
             })  # fmt: skip
             sex = ""
@@ -599,7 +606,7 @@ def _submission(
     if phone:
         normal = normal_phone(phone)
         if normal is None:
-            bad(head, "phone", _("%(typed)r is not a phone number") % {"typed": phone})
+            bad(head, "phone", _("«%(typed)s» is not a phone number") % {"typed": phone})
         values["phone"] = normal or ""
     district = next((p.values["district"] for p in group if p.values.get("district")), "")
     if "origin" in col:

@@ -115,9 +115,7 @@ class Plan:
         return sum(1 for r in self.rows if r.action == action)
 
     def summary(self) -> str:
-        return _(
-            "%(new)s new, %(changed)s changed, %(same)s unchanged, %(rejected)s rejected"
-        ) % {
+        return _("%(new)s new, %(changed)s changed, %(same)s unchanged, %(rejected)s rejected") % {
             "new": self.count("create"),
             "changed": self.count("update"),
             "same": self.count("unchanged"),
@@ -152,9 +150,7 @@ def plan(sheet: Sheet, actor: Actor) -> Plan:
     region = region_of(actor)
     operation = actor.membership.operation  # type: ignore[union-attr]
     col = columns_of(sheet.header)
-    existing = {
-        key(s.name): s for s in Shelter.objects.filter(operation=operation, region=region)
-    }
+    existing = {key(s.name): s for s in Shelter.objects.filter(operation=operation, region=region)}
     settlements: dict[str, list[Settlement]] = {}
     for s in Settlement.objects.filter(district__region=region).select_related("district"):
         for n in {s.name_en, s.name_ru, s.name_uk} - {""}:
@@ -202,7 +198,7 @@ def _read_row(
     out["name"] = v["name"][:200]
     capacity = v["capacity"].replace(" ", "").removesuffix(".0")
     if not capacity.isdigit() or int(capacity) > 100_000:
-        bad("capacity", _("write the capacity as a whole number of places, not %(typed)r") % {
+        bad("capacity", _("write the capacity as a whole number of places, not «%(typed)s»") % {
             "typed": v["capacity"]
         })  # fmt: skip
     else:
@@ -210,7 +206,7 @@ def _read_row(
     if "status" in col and v["status"]:
         status = STATUS_WORDS.get(_norm(v["status"]))
         if status is None:
-            bad("status", _("unknown status %(typed)r: open, standby, full or closed") % {
+            bad("status", _("unknown status «%(typed)s»: open, standby, full or closed") % {
                 "typed": v["status"]
             })  # fmt: skip
         else:
@@ -239,7 +235,7 @@ def _read_row(
             elif answer in NO:
                 features[feature] = False
             else:
-                bad(feature, _("write yes or no, not %(typed)r") % {"typed": v[feature]})
+                bad(feature, _("write yes or no, not «%(typed)s»") % {"typed": v[feature]})
     out.update({FLAGS[f]: on for f, on in features.items()})
     if "settlement" in col and v["settlement"]:
         found = settlements.get(_norm(v["settlement"]), [])

@@ -165,7 +165,7 @@ def test_list_dry_run_names_row_and_column_in_the_users_language(
     # the title is row 1, the header row 2: the single person is row 3, the seven rows 4-10
     assert "ФИО -> full_name" in out and "Дата рождения -> birth_date" in out
     assert "row 11, Дата рождения: отклонено: нет такой даты: 31.02.1980" in out
-    assert "row 12, Телефон: отклонено: 'телефон нет' — это не номер телефона" in out
+    assert "row 12, Телефон: отклонено: «телефон нет» — это не номер телефона" in out
     assert "row 12, Нас. пункт: отклонено: Нью-Васюки" in out
     assert "2 accepted, 2 rejected, 0 already imported" in out
     assert not Household.objects.exists()
