@@ -400,6 +400,23 @@ def birth_text(text: str, today: date | None = None) -> str:
     return str(year)
 
 
+_NEED_WORDS = {
+    "коляска": "wheelchair", "колясочник": "wheelchair", "инвалидная коляска": "wheelchair",
+    "візок": "wheelchair", "на візку": "wheelchair", "лежачий": "medical", "лежачая": "medical",
+    "медицинская помощь": "medical", "медична допомога": "medical", "беременная": "pregnant",
+    "беременность": "pregnant", "вагітна": "pregnant", "ребенок без сопровождения":
+    "unaccompanied_minor", "дитина без супроводу": "unaccompanied_minor",
+    "одинокий пожилой": "elderly_alone", "одинокая пожилая": "elderly_alone",
+    "самотня літня людина": "elderly_alone",
+}  # fmt: skip
+
+
+def _need(text: str) -> str:
+    """A need's code from its code (wheelchair, elderly_alone…) or a ru/uk phrase."""
+    low = _norm(text)
+    return _NEED_WORDS.get(low, low.replace(" ", "_"))
+
+
 def _sex(text: str) -> str | None:
     low = _norm(text)
     return "" if not low else _SEX.get(low)
@@ -588,7 +605,7 @@ def _submission(
                 "typed": v["sex"]
             })  # fmt: skip
             sex = ""
-        needs = set(_norm(v.get("needs", "")).replace(" ", "_").split(",")) - {""}
+        needs = {_need(w) for w in re.split(r"[,;]", v.get("needs", ""))} - {""}
         if unknown := needs - set(NEEDS):
             bad(p, "needs", _("unknown needs: %(needs)s") % {"needs": ", ".join(sorted(unknown))})
         members.append(Member(("", p.row), {

@@ -252,3 +252,19 @@ def test_bad_mapping_refused(operation, reception_point, tmp_path: Path) -> None
     mapping.write_text(json.dumps({"columns": {"ФИО": "shoe_size"}}), encoding="utf-8")
     with pytest.raises(CommandError, match="shoe_size"):
         refuge_import("households", str(path), "--mapping", str(mapping))
+
+
+def test_needs_read_from_codes_and_ru_uk_words(operation, reception_point, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    header = ["ФИО", "Нас. пункт", "Потребности"]
+    rows = [
+        ["Лысенко Павел Андреевич", "Суджа", "колясочник; elderly_alone"],
+        ["Гончар Ірина Петрівна", "Суджа", "вагітна"],
+        ["Зайцев Олег Игоревич", "Суджа", "летает"],
+    ]
+    out = refuge_import("households", str(write_xlsx(tmp_path / "n.xlsx", header, rows)), "--apply")
+    assert "row 4, Потребности: rejected: unknown needs: летает" in out
+    assert sorted(Person.objects.get(family_name="Лысенко").needs) == [
+        "elderly_alone",
+        "wheelchair",
+    ]
+    assert list(Person.objects.get(family_name="Гончар").needs) == ["pregnant"]
