@@ -114,6 +114,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 MODES = tuple(Movement.Mode.values)
 DESTINATIONS = tuple(Destination.values)
 PREVIEW_ROWS = 5
+MAX_ODS_UNPACKED = 40 * 1024 * 1024
 HEADER_SCAN = 10
 
 _PHONE_JUNK = re.compile(r"[\s()\-.]")
@@ -239,7 +240,14 @@ def _ods(path: Path) -> Table:
     if size > exports.MAX_FILE:
         raise BadFile(f"the file is {size:,} bytes; at most {exports.MAX_FILE:,} are read")
     data = path.read_bytes()
-    exports._archive(data)  # refuses a zip bomb from its directory before anything unpacks
+    archive = exports._archive(data)  # refuses a zip bomb from its directory, unread
+    unpacked = sum(i.file_size for i in archive.infolist())
+    if unpacked > MAX_ODS_UNPACKED:
+        # odfpy holds the whole document as a tree, some twenty times its XML's size.
+        raise BadFile(_(
+            "the .ods file would unpack to %(size)s bytes (at most %(max)s): save it as .xlsx "
+            "or .csv"
+        ) % {"size": f"{unpacked:,}", "max": f"{MAX_ODS_UNPACKED:,}"})  # fmt: skip
     import pandas as pd
 
     try:

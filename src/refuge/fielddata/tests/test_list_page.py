@@ -103,3 +103,18 @@ def test_point_outside_scope_refused(registrar, operation, tmp_path: Path) -> No
         mapping
         and registrar.post(sent.url + "apply/", {"mapping": json.dumps(forged)}).status_code == 404
     )
+
+
+def test_ods_list_uploaded_through_the_page(registrar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("odf")
+    path = tmp_path / "Список.ods"
+    pd.DataFrame(volunteer_rows()[:1], columns=HEADER).to_excel(path, engine="odf", index=False)
+    with path.open("rb") as f:
+        sent = registrar.post("/imports/", {"export": f})
+    assert sent.status_code == 302
+    page = registrar.get(sent.url)
+    assert page.context["mapping"].columns[1] == "full_name"
+    assert page.context["name"] == "Список.ods"
+    checked = registrar.post(sent.url, form_of(page))
+    assert len(checked.context["report"].accepted) == 1

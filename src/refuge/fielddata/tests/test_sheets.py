@@ -268,3 +268,32 @@ def test_needs_read_from_codes_and_ru_uk_words(operation, reception_point, tmp_p
         "wheelchair",
     ]
     assert list(Person.objects.get(family_name="Гончар").needs) == ["pregnant"]
+
+
+def test_ods_bomb_refused_before_it_unpacks(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("content.xml", b"<" + b"0" * (60 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(sheets.BadFile, match="would unpack to"):
+        sheets.read_sheet(path)
+
+
+def test_cli_progress_draws_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
+    from refuge.fielddata.progress import cli_progress
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term, pipe = Terminal(), StringIO()
+    for stream in (term, pipe):
+        with cli_progress("households", stream) as progress:
+            progress(200, 1041)
+            progress(1041, 1041)
+    assert "households" in term.getvalue() and "1041/1041" in term.getvalue()
+    assert "━" in term.getvalue()  # rich's bar
+    assert pipe.getvalue() == "\r200/1041 households\r1041/1041 households\n"
