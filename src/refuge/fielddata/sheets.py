@@ -697,6 +697,7 @@ _CONTRACT_COLUMN = {
     "given_name": ("given_name", "full_name"),
     "patronymic": ("patronymic", "full_name"),
     "origin": ("origin", "address"),
+    "_uuid": ("full_name", "family_name"),  # a list's household key is its names and dates
 }
 
 
@@ -728,6 +729,8 @@ def check(
         if f.outcome == "accepted" and message.endswith(" people"):
             count = sizes.get(f.row, 0)
             message = ngettext("%(n)s person", "%(n)s people", count) % {"n": count}
+        elif f.message == "the same submission twice: kept once":
+            message = _("the same household is on the list twice: imported once")
         relabelled.append(imports.Finding(sheet.name, f.row, column, f.outcome, message))
     own = [
         imports.Finding(sheet.name, f.row, f.column, f.outcome, f.message)

@@ -297,3 +297,15 @@ def test_cli_progress_draws_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
     assert "households" in term.getvalue() and "1041/1041" in term.getvalue()
     assert "━" in term.getvalue()  # rich's bar
     assert pipe.getvalue() == "\r200/1041 households\r1041/1041 households\n"
+
+
+def test_a_household_listed_twice_is_imported_once(
+    operation, reception_point, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    rows = [volunteer_rows()[0], volunteer_rows(first_id=2001)[0]]
+    with translation.override("uk"):
+        out = refuge_import(
+            "households", str(write_xlsx(tmp_path / "l.xlsx", HEADER, rows)), "--apply"
+        )
+    assert "row 3, ФИО: попередження: та сама сім'я є у списку двічі" in out
+    assert Household.objects.count() == 1
