@@ -518,13 +518,14 @@ def convert(
         i = col.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
+    today = timezone.localdate(at)
     people: list[_Person] = []
     for index, row in enumerate(sheet.rows):
         if not any(v.strip() for v in row):
             continue
         people.append(_Person(sheet.row_number(index), {f: cell(row, f) for f in col}))
     for group in _households(people, col.keys(), out, header, col):
-        submission = _submission(group, col, header, gazetteer, mapping, out, at)
+        submission = _submission(group, col, header, gazetteer, mapping, out, at, today)
         if submission is None:
             out.rejected += 1
         else:
@@ -583,6 +584,7 @@ def _submission(
     mapping: Mapping,
     out: Converted,
     at: datetime,
+    today: date,
 ) -> Submission | None:
     before = len(out.findings)
     head = group[0]
@@ -604,7 +606,7 @@ def _submission(
         born = ""
         if "birth_date" in col:
             try:
-                born = birth_text(v["birth_date"])
+                born = birth_text(v["birth_date"], today)
             except BadValue as error:
                 bad(p, "birth_date", str(error))
         sex = _sex(v.get("sex", "")) if "sex" in col else ""
