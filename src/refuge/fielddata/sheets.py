@@ -497,6 +497,14 @@ def convert(
     out = Converted()
     header = sheet.header
     col = {f: i for i, f in enumerate(mapping.columns) if f}
+    for name in col:
+        twice = [header[i] for i, f in enumerate(mapping.columns) if f == name]
+        if len(twice) > 1:
+            out.findings.append(ListFinding(sheet.first_row, ", ".join(twice), _(
+                "these columns are all mapped to «%(field)s»: keep one"
+            ) % {"field": FIELDS[name]}))  # fmt: skip
+    if out.findings:
+        return out
     if "full_name" not in col and not {"family_name", "given_name"} <= col.keys():
         out.findings.append(ListFinding(sheet.first_row, "", _(
             "map a full-name column, or both a family-name and a given-name column"

@@ -118,3 +118,16 @@ def test_ods_list_uploaded_through_the_page(registrar, tmp_path: Path) -> None: 
     assert page.context["name"] == "Список.ods"
     checked = registrar.post(sent.url, form_of(page))
     assert len(checked.context["report"].accepted) == 1
+
+
+def test_one_field_for_two_columns_refused(registrar, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_xlsx(tmp_path / "l.xlsx", HEADER, volunteer_rows()[:2])
+    with path.open("rb") as f:
+        sent = registrar.post("/imports/", {"export": f})
+    page = registrar.get(sent.url)
+    checked = registrar.post(
+        sent.url, form_of(page, **{"col-4": "phone"}), HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert not checked.context["report"].accepted
+    assert checked.context["findings"][0][:2] == (1, "Телефон, Адрес")  # the header row
+    assert "все эти столбцы сопоставлены с «Телефон»" in checked.content.decode()
