@@ -529,9 +529,9 @@ def convert(
     today = timezone.localdate(at)
     people: list[_Person] = []
     for index, row in enumerate(sheet.rows):
-        if not any(v.strip() for v in row):
-            continue
-        people.append(_Person(sheet.row_number(index), {f: cell(row, f) for f in col}))
+        values = {f: cell(row, f) for f in col}
+        if any(values.values()):  # rows numbered in advance and left blank are no one
+            people.append(_Person(sheet.row_number(index), values))
     for group in _households(people, col.keys(), out, header, col):
         submission = _submission(group, col, header, gazetteer, mapping, out, at, today)
         if submission is None:

@@ -47,6 +47,7 @@ def volunteer_rows(first_id: int = 1041) -> list[list[object]]:
                  "Мирная, 1", "Суджа", 1])  # fmt: skip
     rows.append([first_id + 9, "Петренко Анна Олегівна", "05.05.1990", "телефон нет",
                  "", "Нью-Васюки", 1])  # fmt: skip
+    rows += [[first_id + 10, "", "", "", "", "", ""], [first_id + 11]]  # numbered, left blank
     return rows
 
 
