@@ -20,7 +20,7 @@ from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
-from refuge.fielddata import imports
+from refuge.fielddata import imports, sheets
 from refuge.fielddata.exports import MAX_FILE, BadFile
 from refuge.fielddata.report import write_report
 from refuge.fielddata.selectors import import_points_for
@@ -61,11 +61,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             context["error"] = _("Choose the export file to upload.")
         else:
             data = sent.read(MAX_FILE + 1)
-            suffix = SUFFIXES.get(data[:4], ".csv")
+            suffix = ".ods" if sheets.is_ods(data) else SUFFIXES.get(data[:4], ".csv")
             digest = hashlib.sha256(data).hexdigest()
             path = uploads() / f"{digest}{suffix}"
             path.write_bytes(data)
             try:
+                if not sheets.is_export(path):
+                    # A spreadsheet list, not an ODK/Kobo export: on to its column mapping.
+                    request.session[f"import-name-{digest[:16]}"] = Path(sent.name or "").name[:120]
+                    return redirect("imports_list", sha=digest)
                 report = _check(request, path)
             except BadFile as error:
                 path.unlink()
@@ -122,7 +126,9 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @role_required(*IMPORTERS)
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    found = Job.objects.filter(pk=pk, kind="fielddata.import", created_by=request.user).first()
+    found = Job.objects.filter(
+        pk=pk, kind__in=("fielddata.import", "fielddata.list_import"), created_by=request.user
+    ).first()
     if found is None:
         raise Http404
     template = "fielddata/_progress.html" if request.GET.get("part") else "fielddata/job.html"

@@ -1,8 +1,14 @@
-"""`refuge import kobo|odk FILE [--apply]`: registrations from ODK Collect / KoboToolbox.
+"""`refuge import kobo|odk|households|shelters FILE [--apply]`: field data in.
+
+kobo/odk: registrations from ODK Collect / KoboToolbox exports. households: any
+spreadsheet list (.xlsx, .ods, .csv) with a column mapping guessed from its headers,
+given with --mapping M.json, or remembered from an earlier list with the same headers
+(fielddata/sheets.py). shelters: a region's shelter list (fielddata/shelters_import.py).
 
 Without --apply a dry run: the report (one line per finding, naming sheet, row and
 column) and nothing written. With --apply the accepted submissions are registered in
 batches (fielddata/imports.py); run again after a crash, it completes what is missing.
+A progress bar (rich) is drawn on stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from refuge.accounts.scope import Actor
 from refuge.fielddata import imports
 from refuge.fielddata.exports import BadFile
+from refuge.fielddata.list_command import import_households, import_shelters
+from refuge.fielddata.progress import cli_progress
 from refuge.fielddata.report import write_report
 from refuge.registry.models import ReceptionPoint
 from refuge.reports.selectors import operation_named
@@ -31,6 +39,18 @@ class Command(BaseCommand):
             p.add_argument("--apply", action="store_true", help="register (default: dry run)")
             p.add_argument("--operation", help="the operation's slug (default: the only one)")
             p.add_argument("--report", type=Path, help="also write the report as .xlsx")
+        p = sub.add_parser("households", help="a spreadsheet list: .xlsx, .ods or .csv")
+        p.add_argument("file", type=Path)
+        p.add_argument("--mapping", type=Path, help="the column mapping as JSON (see the docs)")
+        p.add_argument("--point", help="the reception point's id or name (else the mapping's)")
+        p.add_argument("--apply", action="store_true", help="register (default: dry run)")
+        p.add_argument("--operation", help="the operation's slug (default: the only one)")
+        p.add_argument("--report", type=Path, help="also write the report as .xlsx")
+        p = sub.add_parser("shelters", help="a region's shelter list: .xlsx, .ods or .csv")
+        p.add_argument("file", type=Path)
+        p.add_argument("--user", required=True, help="the regional coordinator importing it")
+        p.add_argument("--apply", action="store_true", help="write (default: dry run)")
+        p.add_argument("--operation", help="the operation's slug (default: the only one)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -38,6 +58,12 @@ class Command(BaseCommand):
         except Exception as error:
             raise CommandError(str(error)) from None
         path: Path = options["file"]
+        if options["source"] == "households":
+            import_households(self, operation, path, options)
+            return
+        if options["source"] == "shelters":
+            import_shelters(self, operation, path, options)
+            return
         try:
             found = imports.read(path)
         except BadFile as error:
@@ -53,17 +79,13 @@ class Command(BaseCommand):
             write_report(report, options["report"])
         self.stdout.write(report.summary())
         if options["apply"]:
-            created = imports.apply(
-                operation=operation,
-                report=report,
-                actor=Actor(user=None, membership=None),
-                file_name=path.name,
-                file_hash=imports.sha256(path),
-                progress=self._progress,
-            )
+            with cli_progress("submissions", self.stderr._out) as progress:
+                created = imports.apply(
+                    operation=operation,
+                    report=report,
+                    actor=Actor(user=None, membership=None),
+                    file_name=path.name,
+                    file_hash=imports.sha256(path),
+                    progress=progress,
+                )
             self.stdout.write(f"{created} households registered")
-
-    def _progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"\r{done}/{total} submissions", ending="")
-        if done == total:
-            self.stderr.write("")
