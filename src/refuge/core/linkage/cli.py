@@ -79,15 +79,18 @@ def _engine(p: argparse.ArgumentParser) -> None:
                    help="memory of the Spark driver JVM for --engine spark (default 2g)")  # fmt: skip
 
 
-def _linker(args: argparse.Namespace, **options: float) -> RefugeLinker:
+def _linker(args: argparse.Namespace, merge_at: float, review_at: float) -> RefugeLinker:
     """The engine the arguments ask for (pyspark is imported only when Spark starts)."""
     if args.engine != "spark":
         if args.master:
             raise UsageError("--master needs --engine spark")
-        return RefugeLinker(**options)  # type: ignore[arg-type]
+        return RefugeLinker(merge_at=merge_at, review_at=review_at)
     return SparkLinker(
-        master=args.master or DEFAULT_MASTER, driver_memory=args.driver_memory, **options
-    )  # type: ignore[arg-type]
+        merge_at=merge_at,
+        review_at=review_at,
+        master=args.master or DEFAULT_MASTER,
+        driver_memory=args.driver_memory,
+    )
 
 
 def _stop(linker: RefugeLinker) -> None:
@@ -133,7 +136,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
     if args.review_at > args.merge_at:
         raise UsageError("--review-at must not be above --merge-at")
     records = _read(args.input, args.strict, err or sys.stderr)
-    linker = _linker(args, merge_at=args.merge_at, review_at=args.review_at)
+    linker = _linker(args, args.merge_at, args.review_at)
     try:
         result = _unavailable_is_usage(linker.dedupe, records)
     finally:
@@ -159,11 +162,9 @@ def run_link(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> Non
     args = link_parser().parse_args(list(argv))
     left = _read(args.left, args.strict, err or sys.stderr)
     right = _read(args.right, args.strict, err or sys.stderr)
-    linker = _linker(args, merge_at=args.merge_at)
+    linker = _linker(args, args.merge_at, BATCH_REVIEW_PROBABILITY)
     try:
-        links = _unavailable_is_usage(
-            lambda: link(linker, left, right, one_to_one=args.one_to_one)
-        )
+        links = _unavailable_is_usage(lambda: link(linker, left, right, one_to_one=args.one_to_one))
     finally:
         _stop(linker)
     write_links(args.out, links)

@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -129,11 +129,10 @@ def spark_session(
         builder = builder.config("spark.pyspark.python", sys.executable)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
-        session = builder.getOrCreate()
+        session: SparkSession = builder.getOrCreate()
     except Exception as exc:  # Java missing or the master unreachable
         raise SparkUnavailable(f"Spark did not start ({master}): {exc}") from exc
     session.sparkContext.setLogLevel("ERROR")
-    session.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
     return session
 
 
@@ -311,15 +310,16 @@ def spark_components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
     component) for every row on an edge. Each round every row takes the smallest label
     among itself and its neighbours; it stops when no label changes (at most the diameter
     of the largest component, a few rounds for clusters of registrations). The lineage is
-    cut by a checkpoint every round so it does not grow with the rounds."""
+    cut by a local checkpoint (on the executors, no shared storage needed) every round so
+    the plan does not grow with the rounds."""
     from pyspark.sql import functions as F
 
     both = edges.select(F.col("l").alias("a"), F.col("r").alias("b")).union(
         edges.select(F.col("r").alias("a"), F.col("l").alias("b"))
     )
-    both = both.checkpoint()
+    both = both.localCheckpoint()
     labels = both.groupBy("a").agg(F.least(F.min("b"), F.first("a")).alias("label"))
-    labels = labels.withColumnRenamed("a", "row").checkpoint()
+    labels = labels.withColumnRenamed("a", "row").localCheckpoint()
     for _ in range(max_rounds):
         offered = (
             both.join(labels, both["b"] == labels["row"])
@@ -329,7 +329,7 @@ def spark_components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
         updated = (
             labels.join(offered, labels["row"] == offered["a"], "left")
             .select("row", F.least("label", F.coalesce("offer", "label")).alias("label"))
-            .checkpoint()
+            .localCheckpoint()
         )
         changed = (
             updated.alias("u")
@@ -370,7 +370,7 @@ class SparkLinker(RefugeLinker):
                 self.master, driver_memory=self.driver_memory, local_dir=self.local_dir
             )
             self._own_session = True
-        return self.session
+        return cast("SparkSession", self.session)
 
     def close(self) -> None:
         """Stop the session this linker started, and remove the scratch directory it made."""
@@ -407,7 +407,7 @@ class SparkLinker(RefugeLinker):
         self.candidate_pair_count = scored.count()
         floor = min(self.review_at, self.merge_at)
         kept = scored if self.keep_below else scored.where(F.col("probability") >= floor)
-        found = kept.toPandas().sort_values(["l", "r"], kind="stable")
+        found = cast(pd.DataFrame, kept.toPandas()).sort_values(["l", "r"], kind="stable")
         pairs_out = _scored_pairs(found)
         merged = scored.where("mergeable").select("l", "r")
         merged_count = int(pairs_out.mergeable(self.merge_at).sum())
@@ -417,7 +417,7 @@ class SparkLinker(RefugeLinker):
                 pairs_out.right[pairs_out.mergeable(self.merge_at)],
             )  # fmt: skip
         else:
-            cluster = _labels(n, spark_components(merged).toPandas())
+            cluster = _labels(n, cast(pd.DataFrame, spark_components(merged).toPandas()))
         for frame in (scored, vectors, features):
             frame.unpersist()
         return DedupeResult(ids, cluster, pairs_out, model, self.merge_at, self.review_at)
@@ -434,10 +434,11 @@ class SparkLinker(RefugeLinker):
         ).repartition(max(2, -(-len(left) // 100_000)))
         u_frame = _with_features(drawn, features).mapInPandas(_compare, _VECTOR_SCHEMA)
         # Every drawn pair (a pair drawn twice counts twice; the order does not matter).
-        found = pd.DataFrame({"l": left, "r": right}).merge(u_frame.toPandas(), on=["l", "r"])
+        drawn_levels = cast(pd.DataFrame, u_frame.toPandas())
+        found = pd.DataFrame({"l": left, "r": right}).merge(drawn_levels, on=["l", "r"])
         u_vectors = vectors_of(found)
         u_random = level_frequencies(u_vectors)
-        counted = vectors.groupBy(_LEVEL_COLUMNS).count().toPandas()
+        counted = cast(pd.DataFrame, vectors.groupBy(_LEVEL_COLUMNS).count().toPandas())
         patterns = counted[_LEVEL_COLUMNS].to_numpy(np.int64)
         return estimate_m_from_patterns(
             *pattern_counts(patterns, counted["count"].to_numpy(np.int64)), u_random, records=n
