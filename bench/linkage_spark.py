@@ -110,7 +110,9 @@ def run(command: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 def split_from_event_log(directory: Path) -> dict[str, Any]:
     """Per stage: tasks, shuffle read/write bytes, task seconds; tasks per executor."""
-    logs = sorted(p for p in directory.iterdir() if p.is_file())
+    # Spark 4 writes rolling logs (a directory per application, events_N_* files in it).
+    logs = sorted(p for p in directory.rglob("*") if p.is_file() and "events" in p.name)
+    logs += sorted(p for p in directory.iterdir() if p.is_file())
     stages: dict[int, dict[str, Any]] = {}
     executors: dict[str, int] = {}
     names: dict[int, str] = {}
@@ -118,9 +120,10 @@ def split_from_event_log(directory: Path) -> dict[str, Any]:
         for line in path.read_text(encoding="utf-8").splitlines():
             event = json.loads(line)
             kind = event.get("Event")
-            if kind == "SparkListenerStageCompleted":
-                info = event["Stage Info"]
-                names[info["Stage ID"]] = info["Stage Name"].split(" at ")[0]
+            if kind == "SparkListenerJobStart":
+                what = (event.get("Properties") or {}).get("spark.job.description", "")
+                for stage_id in event.get("Stage IDs", []):
+                    names.setdefault(stage_id, what)
             if kind != "SparkListenerTaskEnd":
                 continue
             metrics = event.get("Task Metrics") or {}

@@ -404,7 +404,9 @@ class SparkLinker(RefugeLinker):
         scored = vectors.mapInPandas(
             _scorer(spark.sparkContext.broadcast(model), self.merge_at), _SCORED_SCHEMA
         ).persist(StorageLevel.MEMORY_AND_DISK)
+        _step(spark, "score candidate pairs")
         self.candidate_pair_count = scored.count()
+        _step(spark, "collect pairs from the review threshold")
         floor = min(self.review_at, self.merge_at)
         kept = scored if self.keep_below else scored.where(F.col("probability") >= floor)
         found = cast(pd.DataFrame, kept.toPandas()).sort_values(["l", "r"], kind="stable")
@@ -417,6 +419,7 @@ class SparkLinker(RefugeLinker):
                 pairs_out.right[pairs_out.mergeable(self.merge_at)],
             )  # fmt: skip
         else:
+            _step(spark, "connected components")
             cluster = _labels(n, cast(pd.DataFrame, spark_components(merged).toPandas()))
         for frame in (scored, vectors, features):
             frame.unpersist()
@@ -434,15 +437,22 @@ class SparkLinker(RefugeLinker):
         ).repartition(max(2, -(-len(left) // 100_000)))
         u_frame = _with_features(drawn, features).mapInPandas(_compare, _VECTOR_SCHEMA)
         # Every drawn pair (a pair drawn twice counts twice; the order does not matter).
+        _step(spark, "features; train: compare random pairs (u)")
         drawn_levels = cast(pd.DataFrame, u_frame.toPandas())
         found = pd.DataFrame({"l": left, "r": right}).merge(drawn_levels, on=["l", "r"])
         u_vectors = vectors_of(found)
         u_random = level_frequencies(u_vectors)
+        _step(spark, "features, blocking, compare candidates; count patterns (m)")
         counted = cast(pd.DataFrame, vectors.groupBy(_LEVEL_COLUMNS).count().toPandas())
         patterns = counted[_LEVEL_COLUMNS].to_numpy(np.int64)
         return estimate_m_from_patterns(
             *pattern_counts(patterns, counted["count"].to_numpy(np.int64)), u_random, records=n
         )
+
+
+def _step(spark: SparkSession, what: str) -> None:
+    """Names the Spark jobs that follow (event log, UI, bench/linkage_spark.py)."""
+    spark.sparkContext.setJobDescription(what)
 
 
 def _scored_pairs(frame: pd.DataFrame) -> ScoredPairs:
