@@ -122,6 +122,7 @@ def test_cli_engine_spark_writes_what_the_default_writes(spark: Any, tmp_path: P
         assert main(args) == 0
         outputs[engine] = (out.read_text(encoding="utf-8"), pairs.read_text(encoding="utf-8"))
     assert outputs["spark"] == outputs["duckdb"]
+    assert spark.range(3).count() == 3  # the CLI left the session it found running
     clusters = list(csv.DictReader(outputs["spark"][0].splitlines()))
     assert len({row["cluster_id"] for row in clusters}) == 2
 

@@ -366,10 +366,12 @@ class SparkLinker(RefugeLinker):
             if self.local_dir is None:
                 self.local_dir = Path(tempfile.mkdtemp(prefix="refuge-spark-"))
                 self._own_dir = True
-            self.session = spark_session(
+            running = _active_session()
+            self.session = running or spark_session(
                 self.master, driver_memory=self.driver_memory, local_dir=self.local_dir
             )
-            self._own_session = True
+            # A session that was running already (a notebook's, a test's) is left running.
+            self._own_session = running is None
         return cast("SparkSession", self.session)
 
     def close(self) -> None:
@@ -448,6 +450,14 @@ class SparkLinker(RefugeLinker):
         return estimate_m_from_patterns(
             *pattern_counts(patterns, counted["count"].to_numpy(np.int64)), u_random, records=n
         )
+
+
+def _active_session() -> SparkSession | None:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
 
 
 def _step(spark: SparkSession, what: str) -> None:
