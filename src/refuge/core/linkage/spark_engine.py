@@ -395,7 +395,10 @@ class SparkLinker(RefugeLinker):
         parts = self.partitions or max(2, -(-n // RECORDS_PER_PARTITION))
         raw = spark.createDataFrame(_records_frame(records)).repartition(parts)
         features = raw.mapInPandas(_build, _feature_schema()).persist(StorageLevel.MEMORY_AND_DISK)
-        keys = features.mapInPandas(_keys, "row long, key long")
+        # Persisted: the key sizes and both sides of the self-join read it (three passes).
+        keys = features.mapInPandas(_keys, "row long, key long").persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
         pairs = candidate_pairs(keys).repartition(parts)
         vectors = (
             _with_features(pairs, features)
@@ -423,7 +426,7 @@ class SparkLinker(RefugeLinker):
         else:
             _step(spark, "connected components")
             cluster = _labels(n, cast(pd.DataFrame, spark_components(merged).toPandas()))
-        for frame in (scored, vectors, features):
+        for frame in (scored, vectors, keys, features):
             frame.unpersist()
         return DedupeResult(ids, cluster, pairs_out, model, self.merge_at, self.review_at)
 
