@@ -3,8 +3,8 @@ cluster: same candidate pairs, same comparison levels, same model, same probabil
 
 One local Spark session (`local[2]`, 1 GB driver, no UI, scratch files in the test's
 temporary directory) serves the module. The 20,000-record comparison the issue asks for
-is marked slow: on this shared two-core machine it took over two minutes (docs/LINKAGE.md,
-"On a Spark cluster"); the CI slice runs the same comparison on 2,000 records, with the
+is marked slow: on this shared two-core machine it took over two minutes
+(docs/PERFORMANCE.md, "Record linkage on Spark"); the CI slice runs the same comparison on 2,000 records, with the
 distributed connected components forced, and the CLI on a small file.
 """
 
