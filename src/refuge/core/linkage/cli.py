@@ -1,16 +1,19 @@
 """`refuge dedupe` and `refuge link` as pure functions.
 
-refuge dedupe INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv] [--strict]
-refuge link LEFT.csv RIGHT.csv --out LINKS.csv [--one-to-one] [--strict]
+refuge dedupe INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv] [--strict] [--engine spark]
+refuge link LEFT.csv RIGHT.csv --out LINKS.csv [--one-to-one] [--strict] [--engine spark]
+
+`--engine duckdb` (the default) runs in this process; `--engine spark [--master URL]` runs
+the same steps on Apache Spark (refuge.core.linkage.spark_engine, docs/LINKAGE.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from refuge.core.linkage.csvio import (
     InputError,
@@ -26,6 +29,10 @@ from refuge.core.linkage.engine import (
     link,
 )
 from refuge.core.linkage.records import PersonRecord
+from refuge.core.linkage.spark_engine import DEFAULT_MASTER, SparkLinker, SparkUnavailable
+
+ENGINES = ("duckdb", "spark")
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -57,7 +64,38 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--review-at", type=_probability, default=BATCH_REVIEW_PROBABILITY,
                    help="match probability from which pairs are written for review")  # fmt: skip
     _strict(p)
+    _engine(p)
     return p
+
+
+def _engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=ENGINES, default="duckdb",
+                   help="duckdb: this process (default); spark: Apache Spark (pip install "
+                        "'refuge[spark]', Java 17)")  # fmt: skip
+    p.add_argument("--master", metavar="URL",
+                   help=f"Spark master for --engine spark, e.g. spark://host:7077 or yarn "
+                        f"(default {DEFAULT_MASTER})")  # fmt: skip
+    p.add_argument("--driver-memory", metavar="SIZE", default="2g",
+                   help="memory of the Spark driver JVM for --engine spark (default 2g)")  # fmt: skip
+
+
+def _linker(args: argparse.Namespace, merge_at: float, review_at: float) -> RefugeLinker:
+    """The engine the arguments ask for (pyspark is imported only when Spark starts)."""
+    if args.engine != "spark":
+        if args.master:
+            raise UsageError("--master needs --engine spark")
+        return RefugeLinker(merge_at=merge_at, review_at=review_at)
+    return SparkLinker(
+        merge_at=merge_at,
+        review_at=review_at,
+        master=args.master or DEFAULT_MASTER,
+        driver_memory=args.driver_memory,
+    )
+
+
+def _stop(linker: RefugeLinker) -> None:
+    if isinstance(linker, SparkLinker):
+        linker.close()
 
 
 def _strict(p: argparse.ArgumentParser) -> None:
@@ -80,6 +118,7 @@ def link_parser() -> argparse.ArgumentParser:
     p.add_argument("--merge-at", type=_probability, default=AUTO_MERGE_PROBABILITY,
                    help="match probability from which a pair is a match")  # fmt: skip
     _strict(p)
+    _engine(p)
     return p
 
 
@@ -97,7 +136,11 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> None:
     if args.review_at > args.merge_at:
         raise UsageError("--review-at must not be above --merge-at")
     records = _read(args.input, args.strict, err or sys.stderr)
-    result = RefugeLinker(merge_at=args.merge_at, review_at=args.review_at).dedupe(records)
+    linker = _linker(args, args.merge_at, args.review_at)
+    try:
+        result = _unavailable_is_usage(linker.dedupe, records)
+    finally:
+        _stop(linker)
     cluster_ids = result.cluster_ids()
     write_clusters(args.out, [r.record_id for r in records], cluster_ids)
     # What the queue holds: a contradicted pair whose own fields say little is left out.
@@ -119,13 +162,25 @@ def run_link(argv: Sequence[str], out: TextIO, err: TextIO | None = None) -> Non
     args = link_parser().parse_args(list(argv))
     left = _read(args.left, args.strict, err or sys.stderr)
     right = _read(args.right, args.strict, err or sys.stderr)
-    links = link(RefugeLinker(merge_at=args.merge_at), left, right, one_to_one=args.one_to_one)
+    linker = _linker(args, args.merge_at, BATCH_REVIEW_PROBABILITY)
+    try:
+        links = _unavailable_is_usage(lambda: link(linker, left, right, one_to_one=args.one_to_one))
+    finally:
+        _stop(linker)
     write_links(args.out, links)
     matched = sum(1 for item in links if item.right_id)
     out.write(
         f"{len(left)} left records, {len(right)} right records, {matched} matched, "
         f"{len(left) - matched} without a match\n"
     )
+
+
+def _unavailable_is_usage(work: Callable[..., T], *args: Any) -> T:
+    """Spark missing (no pyspark, no Java, no master) is said as a usage error, in one line."""
+    try:
+        return work(*args)
+    except SparkUnavailable as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None, command: str = "dedupe") -> int:

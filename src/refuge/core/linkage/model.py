@@ -111,29 +111,55 @@ def estimate_u(
     table: FeatureTable, max_pairs: int = 400_000, seed: int = 7
 ) -> dict[str, FloatArray]:
     """u probabilities from random pairs, which are almost all non-matches."""
+    left, right = random_pairs(len(table), max_pairs, seed)
+    return level_frequencies(compare(table, left, table, right))
+
+
+def random_pairs(n: int, max_pairs: int = 400_000, seed: int = 7) -> tuple[IntArray, IntArray]:
+    """The random row pairs `estimate_u` compares (the Spark engine draws the same)."""
     rng = np.random.default_rng(seed)
-    n = len(table)
     count = min(max_pairs, n * (n - 1) // 2)
     left = rng.integers(0, n, size=count)
     right = rng.integers(0, n - 1, size=count)
     right = right + (right >= left)
-    return level_frequencies(compare(table, left, table, right))
+    return left, right
 
 
 def _patterns(vectors: ComparisonVectors) -> tuple[IntArray, IntArray]:
     """Distinct comparison patterns (levels shifted so NULL is 0) and their counts."""
-    shifted = vectors.levels.astype(np.int64) + 1
-    radix = 8
+    unique, counts = np.unique(_pattern_codes(vectors.levels), return_counts=True)
+    return _decode_patterns(unique, vectors.levels.shape[1]), counts
+
+
+def pattern_counts(patterns: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
+    """Patterns counted elsewhere (by the Spark engine, in any order, maybe repeated) in the
+    order and form `_patterns` gives, so EM sums them in the same order."""
+    unique, inverse = np.unique(_pattern_codes(patterns), return_inverse=True)
+    summed = np.zeros(len(unique), dtype=np.int64)
+    np.add.at(summed, inverse.reshape(-1), counts)
+    return _decode_patterns(unique, patterns.shape[1]), summed
+
+
+_RADIX = 8
+
+
+def _pattern_codes(levels: np.ndarray) -> IntArray:
+    shifted = levels.astype(np.int64) + 1
     code = np.zeros(len(shifted), dtype=np.int64)
     for col in range(shifted.shape[1]):
-        code = code * radix + shifted[:, col]
-    unique, counts = np.unique(code, return_counts=True)
-    patterns = np.zeros((len(unique), shifted.shape[1]), dtype=np.int64)
+        code = code * _RADIX + shifted[:, col]
+    return code
+
+
+def _decode_patterns(unique: IntArray, width: int) -> IntArray:
+    radix = _RADIX
+    patterns = np.zeros((len(unique), width), dtype=np.int64)
     rest = unique.copy()
-    for col in reversed(range(shifted.shape[1])):
+    for col in reversed(range(width)):
         patterns[:, col] = rest % radix
         rest //= radix
-    return patterns - 1, counts
+    result: IntArray = patterns - 1
+    return result
 
 
 def _level_shares(patterns: IntArray, weights: FloatArray) -> dict[str, FloatArray]:
@@ -209,6 +235,14 @@ def estimate_m(
     the one the Fellegi-Sunter weight is defined on.
     """
     patterns, counts = _patterns(vectors)
+    return estimate_m_from_patterns(patterns, counts, u_random, records, iterations)
+
+
+def estimate_m_from_patterns(
+    patterns: IntArray, counts: IntArray, u_random: dict[str, FloatArray], records: int,
+    iterations: int = 60,
+) -> LinkageModel:  # fmt: skip
+    """`estimate_m` from the distinct patterns and their counts (as `_patterns` gives them)."""
     estimates: dict[str, list[FloatArray]] = {name: [] for name in COMPARISONS}
     matches: list[float] = []
     done = 0
@@ -223,7 +257,9 @@ def estimate_m(
         done += steps
         for c in free:
             estimates[COMPARISONS[c]].append(m[COMPARISONS[c]])
-        matches.append(_implied_matches(session, prior * counts[inside].sum(), estimates, vectors))
+        matches.append(
+            _implied_matches(session, prior * counts[inside].sum(), estimates, patterns, counts)
+        )
     m_final = {
         name: np.mean(found, axis=0) if found else _initial_m()[name]
         for name, found in estimates.items()
@@ -240,7 +276,7 @@ def estimate_m(
 
 def _implied_matches(
     session: Session, matches_in_session: float, estimates: dict[str, list[FloatArray]],
-    vectors: ComparisonVectors,
+    patterns: IntArray, counts: IntArray,
 ) -> float:  # fmt: skip
     """Scale matches found inside a session up to all matches: divide by the chance that a
     match satisfies the session's condition (m of the conditioned levels, times the share
@@ -248,7 +284,7 @@ def _implied_matches(
     share = 1.0
     for name, levels in session.conditioned.items():
         col = COMPARISONS.index(name)
-        filled = float((vectors.levels[:, col] != NULL).mean())
+        filled = float(counts[patterns[:, col] != NULL].sum() / counts.sum())
         m = estimates[name][0] if estimates[name] else _initial_m()[name]
         share *= float(m[list(levels)].sum()) * max(filled, 1e-3)
     return matches_in_session / max(share, 1e-6)
