@@ -147,6 +147,15 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             "/imports/report/",
             {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
         ),
+        # A list uploaded by someone else, or never: its file is not there.
+        "imports_list": (
+            "/imports/list/" + "0" * 64 + "/",
+            {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},
+        ),
+        "imports_list_apply": (
+            "/imports/list/" + "0" * 64 + "/apply/",
+            {"national": 405, "regional": 405, "registrar_a": 405, "registrar_b": 405},
+        ),
         "imports_job": (
             "/imports/jobs/999999/",
             {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},
