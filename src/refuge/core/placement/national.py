@@ -410,11 +410,10 @@ def round_fine_flow(
     # Households the flow split between shelters (distinct origins: most groups are one
     # household) go, largest first, to the shelter holding most of their persons that has
     # room left, quotas permitting.
-    room = inst.capacity - np.bincount(
-        plan[plan >= 0], weights=inst.size[plan >= 0], minlength=inst.n_shelters
-    ).astype(np.int64)
+    load = np.bincount(plan[plan >= 0], weights=inst.size[plan >= 0], minlength=inst.n_shelters)
+    room_left: list[int] = (inst.capacity - load.astype(np.int64)).tolist()
     quota = inst.quota_of[plan[plan >= 0]]
-    quota_left = (
+    quota_left: list[int] = (
         inst.quota_limit
         - np.bincount(
             quota[quota >= 0],
@@ -422,15 +421,14 @@ def round_fine_flow(
             minlength=inst.quota_limit.shape[0],
         ).astype(np.int64)
     ).tolist()
-    room_left = room.tolist()
     quota_of = inst.quota_of.tolist()
     by_group = np.lexsort((-persons, g))
     first = np.searchsorted(g[by_group], np.arange(inst.n_groups + 1))
     shelters_of = j[by_group].tolist()
     first_of = first.tolist()
-    waiting = np.flatnonzero(plan < 0)
+    split = np.flatnonzero(plan < 0)
     group_of = inst.group_of.tolist()
-    for i in waiting[np.argsort(-inst.size[waiting], kind="stable")].tolist():
+    for i in split[np.argsort(-inst.size[split], kind="stable")].tolist():
         gi, si = group_of[i], size[i]
         for t in shelters_of[first_of[gi] : first_of[gi + 1]]:
             q = quota_of[t]
@@ -567,7 +565,7 @@ class SparseSearch:
         if self.room[j] + leaving < s:
             return False
         q = self.quota_of[j]
-        return q < 0 or q == self.quota_of[self.where[i]] or self.quota_left[q] + leaving >= s
+        return bool(q < 0 or q == self.quota_of[self.where[i]] or self.quota_left[q] + leaving >= s)
 
     def _move(self, i: int) -> bool:
         here = self.where[i]
@@ -678,8 +676,9 @@ class SparseSearch:
         qa, qb = self.quota_of[here], self.quota_of[there]
         if qa == qb:
             return True
-        return (qb < 0 or self.quota_left[qb] >= size_a - size_b) and (
-            qa < 0 or self.quota_left[qa] >= size_b - size_a
+        return bool(
+            (qb < 0 or self.quota_left[qb] >= size_a - size_b)
+            and (qa < 0 or self.quota_left[qa] >= size_b - size_a)
         )
 
     def _relocate(self, i: int, j: int) -> None:

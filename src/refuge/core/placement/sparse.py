@@ -256,9 +256,12 @@ class _SparseNetwork:
         forward, backward = flow < cap, flow > 0
         root = self.nodes
         # edges of the residual graph
-        tails = [tail[forward], head[backward]]
-        heads = [head[forward], tail[backward]]
-        weights = [cost[forward], -cost[backward]]
+        tails: list[IntArray] = [tail[forward], head[backward]]
+        heads: list[IntArray] = [head[forward], tail[backward]]
+        weights: list[FloatArray] = [
+            cost[forward].astype(np.float64),
+            -cost[backward].astype(np.float64),
+        ]
         if self.max_flow < self.everyone:  # residual sink -> source at -M
             tails.append(np.array([self.sink]))
             heads.append(np.array([self.source]))
