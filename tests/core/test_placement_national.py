@@ -68,12 +68,14 @@ def test_sparse_plan_places_the_dense_persons_and_the_bound_holds(
     # the most persons, exactly the bound's (whole households on these sizes)
     assert bound.max_persons == exact.max_persons
     assert plan.stats.placed_persons == dense.stats.placed_persons
-    # the bound is below every plan, the dense one included, and below the exact relaxation
-    # (floored to metres, hence the metre a person)
+    # the bound is below the exact relaxation (floored to metres, hence the metre a person)
+    # and below every plan placing its persons, the dense one included (a plan placing
+    # fewer, because households are whole, may cost less: the bound is not about it)
     persons = sum(h.size for h in households)
     assert bound.person_km <= exact.person_cost + 0.001 * persons
-    assert bound.person_km <= dense.stats.person_km + 1e-6
-    assert bound.person_km <= plan.stats.person_km + 1e-6
+    if plan.stats.placed_persons == bound.max_persons:
+        assert bound.person_km <= dense.stats.person_km + 1e-6
+        assert bound.person_km <= plan.stats.person_km + 1e-6
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
