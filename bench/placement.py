@@ -6,6 +6,10 @@
                                                    # sparse relaxation beside the dense one
     .venv/bin/python bench/placement.py --whole-command  # `refuge place`, 4,000 x 600, end to
                                                    # end, fast path beside the Django path
+    .venv/bin/python bench/placement.py --national national-250k-5000
+                                                   # every household at its own address:
+                                                   # `refuge place` end to end (CSV in, CSV
+                                                   # out), its bound, first come first served
 
 Each instance runs in its own process so that its peak memory (ru_maxrss) is its own.
 Prints one JSON document on stdout.
@@ -50,6 +54,12 @@ DISTINCT = {
     "distinct-1M-20000-cap1.05": (1_000_000, 20_000, 1.05, 1),
 }
 DENSE_ARC_LIMIT = 25_000_000
+# `refuge place` end to end with distinct origins (issue #11): one instance per run
+NATIONAL = {
+    "national-20k-1000": (20_000, 1_000, 1.05, 1),
+    "national-250k-5000": (250_000, 5_000, 1.05, 1),
+    "national-1M-20000": (1_000_000, 20_000, 1.05, 1),
+}
 QUICK = {
     "400-60-cap1.05": (400, 60, 1.05, 1),
     "400-60-cap1.25": (400, 60, 1.25, 1),
@@ -141,6 +151,97 @@ def run_distinct(households: int, shelters: int, ratio: float, seed: int) -> dic
     return out
 
 
+def run_national(households: int, shelters: int, ratio: float, seed: int) -> dict[str, Any]:
+    """`refuge place` on CSV files as a user runs it (run_place: read, place, write), then
+    the bound of the same households and first come, first served, in this one process.
+    Peak memory is taken after the command, before the other two."""
+    import gc
+    import tempfile
+    from pathlib import Path
+
+    from refuge.core.placement.cli import run_place, summary
+    from refuge.core.placement.csvio import read_households, read_shelters
+    from refuge.core.placement.national import national_bound
+
+    evacuees, places = evacuation(households, shelters, ratio, seed, distinct_origins=True)
+    folder = Path(tempfile.mkdtemp(prefix="refuge-national-"))
+    _write_csv(folder, evacuees, places)
+    persons = sum(h.size for h in evacuees)
+    del evacuees, places
+    gc.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started, cpu = time.perf_counter(), time.process_time()
+    plan = run_place(folder / "H.csv", folder / "S.csv", folder / "A.csv")
+    took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = summary(plan)
+    stats = plan.stats
+    del plan
+    gc.collect()
+    evacuees, places = read_households(folder / "H.csv"), read_shelters(folder / "S.csv")
+    started, cpu = time.perf_counter(), time.process_time()
+    bound = national_bound(evacuees, places)
+    bound_took, bound_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    baseline = place_first_come_first_served(evacuees, places).stats
+    base_took, base_cpu = time.perf_counter() - started, time.process_time() - cpu
+
+    def gap(km: float) -> float:
+        return round(100 * (km / bound.person_km - 1), 4)
+
+    return {
+        "households": households,
+        "shelters": shelters,
+        "persons": persons,
+        "distinct_origins": len({(h.origin_lat, h.origin_lon) for h in evacuees}),
+        "refuge_place": {
+            "summary": line,
+            "method": stats.method,
+            "placed_persons": stats.placed_persons,
+            "person_km": round(stats.person_km, 1),
+            "gap_to_bound_pct": gap(stats.person_km),
+            "persons_short_of_bound": bound.max_persons - stats.placed_persons,
+            "wall_seconds": round(took, 1),
+            "cpu_seconds": round(took_cpu, 1),
+            "peak_rss_mib": round(peak),
+            "rss_before_mib": round(before),
+        },
+        "bound": {
+            "max_persons": bound.max_persons,
+            "person_km": round(bound.person_km, 1),
+            "coarse_cells": bound.coarse_cells,
+            "coarse_arcs": bound.coarse_arcs,
+            "wall_seconds": round(bound_took, 1),
+            "cpu_seconds": round(bound_cpu, 1),
+        },
+        "first_come_first_served": {
+            "placed_persons": baseline.placed_persons,
+            "person_km": round(baseline.person_km, 1),
+            "gap_to_bound_pct": gap(baseline.person_km),
+            "persons_short_of_bound": bound.max_persons - baseline.placed_persons,
+            "wall_seconds": round(base_took, 1),
+            "cpu_seconds": round(base_cpu, 1),
+        },
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
+    }
+
+
+def _write_csv(folder: Any, evacuees: Any, places: Any) -> None:
+    import csv
+
+    with (folder / "H.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["household_id", "size", "origin_lat", "origin_lon", "needs"])
+        for h in evacuees:
+            w.writerow([h.household_id, h.size, h.origin_lat, h.origin_lon, ";".join(h.needs)])
+    with (folder / "S.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["shelter_id", "capacity", "lat", "lon", "features", "region"])
+        for s in places:
+            w.writerow([s.shelter_id, s.capacity, s.lat, s.lon, ";".join(s.features), s.region])
+
+
 def run_whole_command(households: int, shelters: int, ratio: float, seed: int) -> dict[str, Any]:
     """`refuge place` as a user runs it, through the fast path and through Django."""
     import csv
@@ -184,8 +285,12 @@ def main() -> None:
     parser.add_argument("--only", help="run this one instance in this process")
     parser.add_argument("--distinct", action="store_true", help="distinct-origin instances")
     parser.add_argument("--whole-command", action="store_true", help="time `refuge place`")
+    parser.add_argument("--national", choices=sorted(NATIONAL), help="distinct origins, end to end")
     args = parser.parse_args()
     instances = QUICK if args.quick else DISTINCT if args.distinct else FULL
+    if args.national:
+        print(json.dumps(run_national(*NATIONAL[args.national]), indent=2))
+        return
     if args.whole_command:
         print(json.dumps(run_whole_command(4_000, 600, 1.05, 1), indent=2))
         return

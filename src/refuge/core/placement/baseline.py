@@ -9,13 +9,18 @@ import numpy as np
 
 from refuge.core.placement.instance import Instance, IntArray, build_instance
 from refuge.core.placement.model import Household, Options, Placement, Shelter
-from refuge.core.placement.solver import placement_from_plan
+from refuge.core.placement.solver import placement_from_plan, uses_national_path
 
 
 def place_first_come_first_served(
     households: Sequence[Household], shelters: Sequence[Shelter], options: Options | None = None
 ) -> Placement:
-    inst = build_instance(households, shelters, options or Options())
+    options = options or Options()
+    if uses_national_path(households, options):  # no origins x shelters matrix
+        from refuge.core.placement.national import first_come_first_served_national
+
+        return first_come_first_served_national(households, shelters, options)
+    inst = build_instance(households, shelters, options)
     return placement_from_plan(inst, first_come_first_served_plan(inst), "first-come-first-served")
 
 

@@ -51,7 +51,48 @@ class Relaxation:
 def relax(
     households: Sequence[Household], shelters: Sequence[Shelter], options: Options | None = None
 ) -> Relaxation:
-    return solve_relaxation(build_instance(households, shelters, options or Options()))
+    """The bound of the households as they are. With more distinct origins than
+    options.max_origin_groups (and no travel matrix) the dense model would merge origins
+    into cells, and its optimum would not bound the households' own: the bound then comes
+    from national.py (weak duality, every origin priced against every shelter), with no
+    flows, and a preferred region counted exactly but not in the cost (a relaxation too)."""
+    options = options or Options()
+    origins = {(h.origin_lat, h.origin_lon) for h in households}
+    if options.travel_cost is None and len(origins) > options.max_origin_groups:
+        return _national_relaxation(households, shelters, options)
+    return solve_relaxation(build_instance(households, shelters, options))
+
+
+def _national_relaxation(
+    households: Sequence[Household], shelters: Sequence[Shelter], options: Options
+) -> Relaxation:
+    from refuge.core.placement.national import national_bound
+
+    bound = national_bound(households, shelters, options)
+    in_region = None
+    if options.prefer_region is not None:
+        # how many can stay in the region depends on needs only: one origin per need
+        by_need: dict[frozenset[str], int] = {}
+        for h in households:
+            by_need[h.needs] = by_need.get(h.needs, 0) + h.size
+        merged = [
+            Household(f"need-{i}", persons, 0.0, 0.0, needs)
+            for i, (needs, persons) in enumerate(sorted(by_need.items(), key=str))
+        ]
+        in_region = solve_relaxation(
+            build_instance(merged, shelters, options)
+        ).persons_in_preferred_region
+    empty = np.zeros(0, np.int64)
+    return Relaxation(
+        max_persons=bound.max_persons,
+        persons_in_preferred_region=in_region,
+        person_cost=bound.person_km,
+        flow_cost=bound.person_km,
+        flow_group=empty,
+        flow_shelter=empty,
+        flow_persons=empty,
+        arcs=bound.coarse_arcs,
+    )
 
 
 def solve_relaxation(inst: Instance) -> Relaxation:

@@ -38,6 +38,10 @@ def place(
 ) -> Placement:
     """Most persons placed, then (optionally) most in the preferred region, then least cost."""
     options = options or Options()
+    if uses_national_path(households, options):
+        from refuge.core.placement.national import place_national
+
+        return place_national(households, shelters, options)[0]
     started = time.monotonic()
     inst = build_instance(households, shelters, options)
     if not households or not shelters:
@@ -54,6 +58,17 @@ def place(
         if better is not None:
             plan, method = better, method + "+mip"
     return placement_from_plan(inst, plan, method)
+
+
+def uses_national_path(households: Sequence[Household], options: Options) -> bool:
+    """More distinct origins than the dense model takes (households geocoded one by one),
+    great-circle costs and no preferred region: national.py, with no origins x shelters
+    matrix and a bound that is a bound of the households as they are. Otherwise the dense
+    model below (with a preferred region, origins are still merged into cells there)."""
+    if options.travel_cost is not None or options.prefer_region is not None:
+        return False
+    origins = {(h.origin_lat, h.origin_lon) for h in households}
+    return len(origins) > options.max_origin_groups
 
 
 def round_relaxation(inst: Instance, relaxation: Relaxation) -> IntArray:

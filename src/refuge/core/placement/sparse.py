@@ -148,6 +148,9 @@ class SparseRelaxation:
     #: duals at the optimum, in cost units (metres): reduced cost c + pi_g - pi_j >= 0
     group_potential: FloatArray
     shelter_potential: FloatArray
+    quota_potential: FloatArray
+    source_potential: float
+    sink_potential: float
     arcs: int
     pricing_rounds: int
     priced_arcs: int
@@ -237,38 +240,50 @@ class _SparseNetwork:
         self.cost = int(flow.optimal_cost())
         self.flows = np.asarray(flow.flows(arcs), dtype=np.int64)
 
-    def potentials(self) -> FloatArray:
+    def potentials(self, towards_sink: bool = True) -> FloatArray:
         """pi(v) = -(shortest distance from v to a virtual node every node reaches at cost 0)
         in the residual graph, with the return arc sink -> source of cost -M that makes "max
         flow first" part of the cost. Any shortest-path potentials are optimal duals; these,
         measured *towards* the sink, give a shelter that the optimum leaves empty the sink's
         price rather than zero, so far shelters do not look cheap and pricing adds few arcs
-        (potentials measured from the source priced in 86 % of the dense arcs)."""
+        (potentials measured from the source priced in 86 % of the dense arcs).
+
+        towards_sink=False gives the other extreme, pi(v) = shortest distance from a virtual
+        node reaching every node at cost 0: full shelters at their highest price."""
         tail, head, cap, cost = self._arcs()
         flow = self.flows
         big_m = float(self.nodes) * float(max(int(cost.max(initial=0)), 0) + 1) + 1.0
         forward, backward = flow < cap, flow > 0
         root = self.nodes
-        # edges of the residual graph, reversed: distances *from* root here are distances
-        # *to* root there
-        sources = [head[forward], tail[backward], np.full(self.nodes, root)]
-        targets = [tail[forward], head[backward], np.arange(self.nodes)]
-        weights = [cost[forward], -cost[backward], np.zeros(self.nodes)]
+        # edges of the residual graph
+        tails: list[IntArray] = [tail[forward], head[backward]]
+        heads: list[IntArray] = [head[forward], tail[backward]]
+        weights: list[FloatArray] = [
+            cost[forward].astype(np.float64),
+            -cost[backward].astype(np.float64),
+        ]
         if self.max_flow < self.everyone:  # residual sink -> source at -M
-            sources.append(np.array([self.source]))
-            targets.append(np.array([self.sink]))
+            tails.append(np.array([self.sink]))
+            heads.append(np.array([self.source]))
             weights.append(np.array([-big_m]))
         if self.max_flow > 0:  # residual source -> sink at +M
-            sources.append(np.array([self.sink]))
-            targets.append(np.array([self.source]))
+            tails.append(np.array([self.source]))
+            heads.append(np.array([self.sink]))
             weights.append(np.array([big_m]))
-        return -_shortest_distances(
-            np.concatenate(sources),
-            np.concatenate(targets),
+        if towards_sink:  # reversed: distances *from* root there are distances *to* it here
+            tails, heads = heads, tails
+        # root reaches every node at cost 0
+        tails.append(np.full(self.nodes, root))
+        heads.append(np.arange(self.nodes))
+        weights.append(np.zeros(self.nodes))
+        distance = _shortest_distances(
+            np.concatenate(tails),
+            np.concatenate(heads),
             np.concatenate(weights).astype(np.float64),
             self.nodes + 1,
             root,
         )[: self.nodes]
+        return -distance if towards_sink else distance
 
     def relaxation(self, potential: FloatArray, rounds: int, priced: int) -> SparseRelaxation:
         inst = self.inst
@@ -286,6 +301,9 @@ class _SparseNetwork:
             arc_shelter=self.pair_j,
             group_potential=potential[self.group0 : self.shelter0],
             shelter_potential=potential[self.shelter0 : self.quota0],
+            quota_potential=potential[self.quota0 : self.sink],
+            source_potential=float(potential[self.source]),
+            sink_potential=float(potential[self.sink]),
             arcs=int(self.fixed_tail.shape[0] + self.pair_g.shape[0]),
             pricing_rounds=rounds,
             priced_arcs=priced,
@@ -304,28 +322,8 @@ def _coarse_arcs(inst: SparseInstance, most_cells: int) -> tuple[IntArray, IntAr
     first duals are already about distance."""
     if inst.n_groups <= most_cells:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    cell_of = _coarse_cells(inst, most_cells)
-    n_cells = int(cell_of.max()) + 1
-    persons = np.bincount(cell_of, weights=inst.group_persons, minlength=n_cells)
-    mask = np.zeros(n_cells, np.int64)
-    mask[cell_of] = inst.group_mask
-    coarse = SparseInstance(
-        households=(),
-        shelters=inst.shelters,
-        options=inst.options,
-        size=np.zeros(0, np.int64),
-        group_of=np.zeros(0, np.int64),
-        group_persons=persons.astype(np.int64),
-        group_lat=np.bincount(cell_of, inst.group_persons * inst.group_lat, n_cells) / persons,
-        group_lon=np.bincount(cell_of, inst.group_persons * inst.group_lon, n_cells) / persons,
-        group_mask=mask,
-        shelter_lat=inst.shelter_lat,
-        shelter_lon=inst.shelter_lon,
-        shelter_mask=inst.shelter_mask,
-        capacity=inst.capacity,
-        quota_of=inst.quota_of,
-        quota_limit=inst.quota_limit,
-    )
+    cell_of = coarse_cells_of(inst, most_cells)
+    coarse = cell_instance(inst, cell_of)
     network = _SparseNetwork(coarse)
     network.add_pair_arcs(*every_arc(coarse))
     network.solve()
@@ -333,6 +331,32 @@ def _coarse_arcs(inst: SparseInstance, most_cells: int) -> tuple[IntArray, IntAr
     used = pair_flow > 0
     return _split_cell_flows(
         inst, cell_of, network.pair_g[used], network.pair_j[used], pair_flow[used]
+    )
+
+
+def cell_instance(inst: SparseInstance, cell_of: IntArray) -> SparseInstance:
+    """Origin groups merged into cells (one need each), each at its persons-weighted mean."""
+    n_cells = int(cell_of.max()) + 1
+    persons = np.bincount(cell_of, weights=inst.group_persons, minlength=n_cells)
+    weight = np.maximum(persons, 1e-300)
+    mask = np.zeros(n_cells, np.int64)
+    mask[cell_of] = inst.group_mask
+    return SparseInstance(
+        households=(),
+        shelters=inst.shelters,
+        options=inst.options,
+        size=np.zeros(0, np.int64),
+        group_of=np.zeros(0, np.int64),
+        group_persons=persons.astype(np.int64),
+        group_lat=np.bincount(cell_of, inst.group_persons * inst.group_lat, n_cells) / weight,
+        group_lon=np.bincount(cell_of, inst.group_persons * inst.group_lon, n_cells) / weight,
+        group_mask=mask,
+        shelter_lat=inst.shelter_lat,
+        shelter_lon=inst.shelter_lon,
+        shelter_mask=inst.shelter_mask,
+        capacity=inst.capacity,
+        quota_of=inst.quota_of,
+        quota_limit=inst.quota_limit,
     )
 
 
@@ -355,7 +379,7 @@ def solve_dense_relaxation(inst: SparseInstance) -> SparseRelaxation:
     return network.relaxation(network.potentials(), 1, 0)
 
 
-def _coarse_cells(inst: SparseInstance, most_cells: int) -> IntArray:
+def coarse_cells_of(inst: SparseInstance, most_cells: int) -> IntArray:
     """Cell (and need) of each origin group, cells doubling in size until few enough."""
     cell_deg = 0.01
     while True:
