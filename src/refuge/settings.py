@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files are not counted; before the rest, so their time is.
+    "refuge.api.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -269,3 +271,7 @@ REFUGE_API_RATE_PER_MINUTE = int(os.environ.get("REFUGE_API_RATE_PER_MINUTE", "6
 REFUGE_METRICS_ALLOWED = [
     a.strip() for a in os.environ.get("REFUGE_METRICS_ALLOWED", "").split(",") if a.strip()
 ]
+# Each server process writes its request counts and latencies to files here, and /metrics
+# sums them (prometheus_client's multiprocess mode reads this variable when first
+# imported, in refuge/api/metrics.py); `refuge serve` empties the folder as it starts.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics"))

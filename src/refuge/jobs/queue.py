@@ -233,3 +233,28 @@ def work(*, until_empty: bool = False, poll: float = 2.0, limit: int | None = No
         run(job)
         ran += 1
     return ran
+
+
+def waiting(now: Any = None) -> tuple[int, float]:
+    """How many jobs a worker could claim now, and how long the one due longest has
+    waited for a worker, in seconds (0 when none waits): /healthz and /metrics.
+
+    A queued job waits from its creation (or from a retry's requeue, which is not
+    recorded: counted from creation, so the lag errs long); a running job whose lease
+    passed waits from the end of its lease.
+    """
+    from django.db.models import Case, Count, F, Min, When
+
+    now = now or timezone.now()
+    row = (
+        _claimable(now)
+        .order_by()
+        .aggregate(
+            due=Count("pk"),
+            since=Min(
+                Case(When(state=Job.State.RUNNING, then=F("lease_until")), default=F("created_at"))
+            ),
+        )
+    )
+    since = row["since"]
+    return row["due"], max(0.0, (now - since).total_seconds()) if since else 0.0
