@@ -14,8 +14,8 @@ runs with autovacuum off). Then gives a national coordinator a token and, in-pro
   (the first page, in a process that has answered nothing yet, is also shown alone);
 - counts the SQL queries of one page in the middle of the feed, and on PostgreSQL prints
   EXPLAIN (ANALYZE, BUFFERS) of its ledger query;
-- times GET /api/v1/shelters/?page_size=1000 (every shelter with occupancy) and counts
-  its queries;
+- times GET /api/v1/shelters/?page_size=1000 (every shelter with occupancy, when there
+  are no more than 1,000; else also every page in turn) and counts its queries;
 - for comparison, times what a partner would otherwise fetch: the shelters table and
   the households table as CSV downloads from the desks (one request each, whole table).
 
@@ -87,17 +87,20 @@ def main() -> None:
         os.environ.update(env)
         os.environ["REFUGE_API_RATE_PER_MINUTE"] = "100000000"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refuge.settings")
-        out.update(measure(a))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
-    print(json.dumps({
-        "bench": "api_feed", "commit": commit, "database": a.database, "scale": a.scale,
-        "kept_database": keep, "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
-        "load_average": [round(x, 2) for x in os.getloadavg()], **out,
-    }, indent=2, ensure_ascii=False))  # fmt: skip
+        try:
+            measure(a, out)  # fills `out` as it goes: a late failure keeps the figures so far
+        finally:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                    capture_output=True, text=True).stdout.strip()  # fmt: skip
+            print(json.dumps({
+                "bench": "api_feed", "commit": commit, "database": a.database,
+                "scale": a.scale, "kept_database": keep,
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
+                "load_average": [round(x, 2) for x in os.getloadavg()], **out,
+            }, indent=2, ensure_ascii=False))  # fmt: skip
 
 
-def measure(a: argparse.Namespace) -> dict[str, object]:
+def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
     import django
 
     django.setup()
@@ -129,7 +132,7 @@ def measure(a: argparse.Namespace) -> dict[str, object]:
         if len(pages) == 5 and url:
             middle = url  # a page past the first few, for the query count and the plan
     feed_s = time.perf_counter() - started
-    result: dict[str, object] = {
+    result.update({
         "ledger_events": events, "ledger_pages": len(pages),
         "ledger_feed_total_s": round(feed_s, 1),
         "ledger_first_page_ms": ms(pages[0]),
@@ -140,7 +143,7 @@ def measure(a: argparse.Namespace) -> dict[str, object]:
         "ledger_slowest_pages": sorted(
             ((i + 1, ms(x)) for i, x in enumerate(pages)), key=lambda x: -x[1]
         )[:5],
-    }  # fmt: skip
+    })  # fmt: skip
     if middle:
         with CaptureQueriesContext(connection) as page_queries:
             client.get(middle)
@@ -157,6 +160,15 @@ def measure(a: argparse.Namespace) -> dict[str, object]:
         t = time.perf_counter()
         rows = client.get("/api/v1/shelters/?page_size=1000").json()["results"]
         shelters.append(time.perf_counter() - t)
+    every = []  # every shelter, following `next` when there are more than a page
+    for _ in range(max(1, a.shelter_gets // 10)):
+        t, url, n = time.perf_counter(), "/api/v1/shelters/?page_size=1000", 0
+        while url:
+            body = client.get(url).json()
+            n, url = n + len(body["results"]), body["next"]
+        every.append(time.perf_counter() - t)
+    result["shelters_all_pages"] = n
+    result["shelters_all_pages_median_ms"] = ms(statistics.median(every))
     with CaptureQueriesContext(connection) as shelter_queries:
         client.get("/api/v1/shelters/?page_size=1000")
     result.update({
@@ -182,7 +194,6 @@ def measure(a: argparse.Namespace) -> dict[str, object]:
         result["households_csv_s"] = round(time.perf_counter() - t, 1)
         result["households_csv_rows"] = response.content.count(b"\n") - 1
         result["households_csv_mb"] = round(len(response.content) / 1e6, 1)
-    return result
 
 
 if __name__ == "__main__":
