@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files are not counted; before the rest, so their time is.
+    "refuge.api.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -285,3 +287,7 @@ REFUGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("REFUGE_WEBHOOK_MAX_ATTEMPTS", 
 REFUGE_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("REFUGE_WEBHOOK_BACKOFF_SECONDS", "60"))
 # "Nearly full": places taken or reserved at or above this share of capacity (as /metrics).
 REFUGE_WEBHOOK_NEARLY_FULL = float(os.environ.get("REFUGE_WEBHOOK_NEARLY_FULL", "0.9"))
+# Each server process writes its request counts and latencies to files here, and /metrics
+# sums them (prometheus_client's multiprocess mode reads this variable when first
+# imported, in refuge/api/metrics.py); `refuge serve` empties the folder as it starts.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics"))

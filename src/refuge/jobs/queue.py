@@ -251,3 +251,32 @@ def work(*, until_empty: bool = False, poll: float = 2.0, limit: int | None = No
         run(job)
         ran += 1
     return ran
+
+
+def waiting(now: Any = None) -> tuple[int, float]:
+    """How many jobs a worker could claim now, and how long the one due longest has
+    waited for a worker, in seconds (0 when none waits): /healthz and /metrics.
+
+    A queued job waits from when it became due: its `run_after` (a delayed first attempt,
+    or a retry's backoff) if it has one, else its creation; a running job whose lease
+    passed waits from the end of its lease.
+    """
+    from django.db.models import Case, Count, F, Min, Q, When
+
+    now = now or timezone.now()
+    row = (
+        _claimable(now)
+        .order_by()
+        .aggregate(
+            due=Count("pk"),
+            since=Min(
+                Case(
+                    When(state=Job.State.RUNNING, then=F("lease_until")),
+                    When(Q(run_after__isnull=False), then=F("run_after")),
+                    default=F("created_at"),
+                )
+            ),
+        )
+    )
+    since = row["since"]
+    return row["due"], max(0.0, (now - since).total_seconds()) if since else 0.0

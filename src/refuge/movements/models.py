@@ -103,6 +103,11 @@ class Movement(models.Model):
                 condition=models.Q(corrects__isnull=False),
                 name="movement_corrects",
             ),
+            # The partners' feed (/api/v1/ledger/): one operation's events in the order
+            # written, by keyset on the id. The primary key alone serves it only while the
+            # database holds one operation; beside another (a drill, a scenario) each page
+            # would wade through the other's events.
+            models.Index(fields=["operation", "id"], name="movement_feed"),
         ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -112,3 +117,20 @@ class Movement(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise LedgerIsAppendOnly("a recorded movement cannot be deleted: record a correction")
+
+
+class ReconcileRun(models.Model):
+    """The outcome of one `refuge reconcile`, for /healthz: counts only, no person."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    shelters = models.PositiveIntegerField()
+    disagreeing = models.PositiveIntegerField()
+    fixed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    @property
+    def clean(self) -> bool:
+        """The counters agree with the ledger now (there was nothing to fix, or it was fixed)."""
+        return self.disagreeing == 0 or self.fixed

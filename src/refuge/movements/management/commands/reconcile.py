@@ -1,8 +1,13 @@
-"""`refuge reconcile`: check the shelters' cached counters against the ledger."""
+"""`refuge reconcile`: check the shelters' cached counters against the ledger.
+
+Every run leaves a ReconcileRun (when, how many shelters, how many disagreed, fixed or
+not), which /healthz shows as the last reconcile.
+"""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from refuge.movements.models import ReconcileRun
 from refuge.movements.selectors import shelter_counts_from_ledger
 from refuge.shelters.models import Shelter
 
@@ -33,6 +38,8 @@ class Command(BaseCommand):
                         occupancy=occupancy, reserved=reserved
                     )
         total = Shelter.objects.count()
+        fixed = bool(wrong) and bool(opts["fix"])
+        ReconcileRun.objects.create(shelters=total, disagreeing=len(wrong), fixed=fixed)
         if not wrong:
             self.stdout.write(f"all {total} shelters agree with the ledger")
         elif opts["fix"]:

@@ -70,7 +70,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **opts: object) -> None:
         from gunicorn.app.base import BaseApplication
 
+        from refuge.api import metrics
         from refuge.wsgi import application
+
+        metrics.clear()  # /metrics counts this server's requests, not an earlier one's
 
         options = server_options(
             host=str(opts["host"]),
