@@ -348,7 +348,7 @@ def _place(
         for i, (_, r, persons) in enumerate(bound)
     ]
     for _attempt in range(3):
-        open_now = list(shelters)
+        open_now = list(shelters.all())  # free places as they are now, not as cached
         by_id = {str(s.pk): s for s in open_now}
         offers = [shelter_offer(s) for s in open_now if s.free > 0]
         if not offers:
