@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,14 +164,22 @@ def index_household(household_id: int) -> list[int]:
     return [p.person_id for p in people]
 
 
-def index_all(batch: int = 5000) -> int:
-    """Index every person without keys, in pk order (after a bulk load or import)."""
-    after, total = 0, 0
+def index_all(
+    batch: int = 5000, progress: Callable[[int, int], None] = lambda done, total: None
+) -> int:
+    """Index every person without keys, in pk order (after a bulk load or import).
+
+    `progress(persons looked at, persons)` after each batch; each batch's keys are
+    committed by the caller's transaction or, outside one, as they are written, so a
+    run cut short and started again only indexes what is left.
+    """
+    after, total, seen, persons = 0, 0, 0, Person.objects.count()
     while True:
         ids = list(
             Person.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
         )
         if not ids:
+            progress(persons, persons)
             return total
         after = ids[-1]
         have = set(
@@ -181,6 +189,8 @@ def index_all(batch: int = 5000) -> int:
         if todo:
             _insert_keys(load(todo))
             total += len(todo)
+        seen += len(ids)
+        progress(min(seen, persons), persons)
 
 
 def _insert_keys(people: list[Registered], hashed: list[list[int]] | None = None) -> None:
