@@ -43,7 +43,9 @@ from refuge.tracing.models import DuplicateCandidate
 print(json.dumps({
     "households": sorted([str(k), n] for k, n in Household.objects.annotate(n=Count("members"))
                          .values_list("idempotency_key", "n")),
-    "events": sorted([str(k), kind, at.isoformat()] for k, kind, at in Movement.objects
+    # Places are reserved as of the import (its own clock), the rest at the export's times.
+    "events": sorted([str(k), kind, "" if kind == "assigned" else at.isoformat()]
+                     for k, kind, at in Movement.objects
                      .values_list("household__idempotency_key", "kind", "at")),
     "pairs": sorted([str(a), str(b), round(p, 9)] for a, b, p in DuplicateCandidate.objects
                     .values_list("left__household__idempotency_key",

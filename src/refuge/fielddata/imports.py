@@ -328,7 +328,9 @@ def _place(
     does for one household at a time: first come, first served over the batch, so a
     household's shelter does not depend on where a batch starts (a restarted import
     places as an uninterrupted one). A household no shelter can take stays in the
-    placement queue. The places are held at the submission's time.
+    placement queue. The places are held as of now, when they are taken: dated at the
+    submission's time, yesterday's export would look stale to the release of unused
+    reservations (`do_release_stale_reservations`) the moment it is imported.
     """
     bound = [
         (h, r, persons)
@@ -347,6 +349,7 @@ def _place(
         )
         for i, (_, r, persons) in enumerate(bound)
     ]
+    now = timezone.now()
     for _attempt in range(3):
         open_now = list(shelters.all())  # free places as they are now, not as cached
         by_id = {str(s.pk): s for s in open_now}
@@ -358,7 +361,7 @@ def _place(
             Assignment(
                 household=h,
                 shelter=by_id[sid],
-                at=r.registered_at,
+                at=now,
                 members=[Person(pk=p.person_id, household_id=h.pk) for p in persons],
             )
             for i, (h, r, persons) in enumerate(bound)
