@@ -1,13 +1,18 @@
 """Importing a KoboToolbox XLSX export: households per second and the import's peak RSS.
 
     .venv/bin/python bench/import_households.py [--households 500] [--database sqlite|postgres]
+                                                [--scale 1]
 
 A scratch database gets the gazetteer, the Kursk-2024 operation and one reception
-point; a Kobo-shaped export of `--households` submissions (one to seven members, the
-test generator's Cyrillic families) is written, then `refuge import kobo FILE --apply`
-runs in its own process and is timed from start to exit (reading, the dry-run check,
-the desk's duplicate check per household, registration, blocking keys, ledger events).
-Peak RSS is that process's own (wait4). Prints JSON.
+point: with `--scale S` the operation is the scenario loaded at that scale (its
+registry indexed, so every member is checked against it; its shelters, whose free
+places the shelter-bound households take), without it an empty registry and two open
+shelters. A Kobo-shaped export of `--households` submissions (one to seven members,
+the test generator's Cyrillic families) is written, then `refuge import kobo FILE
+--apply` runs in its own process and is timed from start to exit (reading, the dry-run
+check, the duplicate check, registration, blocking keys, ledger events, placement).
+Peak RSS is that process's own (wait4), as are its CPU seconds. The linkage model is
+trained and saved in the setup, as on a running deployment. Prints JSON.
 """
 
 from __future__ import annotations
@@ -30,14 +35,47 @@ from scratchdb import scratch_env  # noqa: E402
 
 SETUP = """
 import json
+from datetime import UTC, datetime
 from refuge.geo.gazetteer import load_kursk_oblast, load_regions
+from refuge.operations.models import Operation
 from refuge.operations.selectors import coverage_start
-from refuge.registry.models import ReceptionPoint
+from refuge.registry.models import Person, ReceptionPoint
 from refuge.scenario.kursk2024 import _operation
-load_regions(); load_kursk_oblast(); op = _operation()
-point = ReceptionPoint.objects.create(operation=op, name="Курск, вокзал",
+from refuge.shelters.actions import do_change_status
+from refuge.shelters.models import Shelter, Status
+op = Operation.objects.first()
+if op is None:
+    load_regions(); load_kursk_oblast(); op = _operation()
+    for name, lat, capacity, access in (("ПВР, школа №5, Курск", 51.73, 3000, False),
+                                        ("ПВР, санаторий «Орловский», Орёл", 52.97, 9000, True)):
+        s = Shelter.objects.create(operation=op, name=name, kind="school", capacity=capacity,
+                                   region=op.affected_region, address=name, lat=lat, lon=36.19,
+                                   wheelchair_access=access)
+        do_change_status(shelter=s, status=Status.OPEN, at=datetime(2024, 8, 6, tzinfo=UTC),
+                         reason="opened")
+# A running deployment has its linkage model trained and saved (tracing/model.py); the
+# first check of a fresh data directory trains it, which is not the import's time.
+from refuge.tracing.model import desk_model
+desk_model()
+point = ReceptionPoint.objects.create(operation=op, name="Курск, вокзал (импорт)",
                                       region=op.affected_region, lat=51.74, lon=36.19)
-print(json.dumps({"point": point.pk, "origins": sorted(coverage_start(op))[:30]}))
+print(json.dumps({"point": point.pk, "origins": sorted(coverage_start(op))[:30],
+                  "registry": Person.objects.count(),
+                  "free": sum(s.free for s in Shelter.objects.filter(status=Status.OPEN))}))
+"""
+
+AFTER = """
+import json
+from refuge.movements.models import Movement
+from refuge.tracing.models import DuplicateCandidate
+from django.db.models import Q
+mine = dict(household__reception_point_id=POINT)
+print(json.dumps({
+    "places_reserved": Movement.objects.filter(kind="assigned", **mine).count(),
+    "pairs_queued": DuplicateCandidate.objects.filter(
+        Q(left__household__reception_point_id=POINT)
+        | Q(right__household__reception_point_id=POINT)).count(),
+}))
 """
 
 
@@ -52,11 +90,16 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--households", type=int, default=500)
     p.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    p.add_argument("--scale", type=float, default=0, help="load kursk-2024 at this scale first")
+    p.add_argument("--profile", type=Path, help="run the import under cProfile, stats to FILE")
     args = p.parse_args()
     from refuge.fielddata.tests import exportfiles
 
     with scratch_env(args.database) as (env, tmp):
         refuge(env, "migrate", "--verbosity", "0")
+        if args.scale:
+            refuge(env, "scenario", "load", "kursk-2024", "--scale", str(args.scale))
+            refuge(env, "tracing", "index")
         setup = json.loads(refuge(env, "shell", "-v", "0", "-c", SETUP))
         rows = exportfiles.households(
             args.households, [f"s{pk}" for pk in setup["origins"]], f"p{setup['point']}"
@@ -64,12 +107,17 @@ def main() -> None:
         export = exportfiles.kobo_xlsx(Path(tempfile.mkdtemp(dir=tmp)) / "kobo.xlsx", rows)
         start = time.perf_counter()
         worker = subprocess.Popen(
-            [sys.executable, "-m", "refuge", "import", "kobo", str(export), "--apply"],
+            [sys.executable, *(["-m", "cProfile", "-o", str(args.profile)] if args.profile else []),
+             "-m", "refuge", "import", "kobo", str(export), "--apply"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         _, status, usage = os.wait4(worker.pid, 0)
         seconds = time.perf_counter() - start
         assert status == 0, status
+        after = json.loads(
+            refuge(env, "shell", "-v", "0", "-c", AFTER.replace("POINT", str(setup["point"])))
+        )
+    load = os.getloadavg()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -78,13 +126,21 @@ def main() -> None:
             {
                 "bench": "import_households",
                 "database": args.database,
+                "scale": args.scale,
+                "registry_persons_before": setup["registry"],
+                "free_places_before": setup["free"],
+                **after,
                 "households": args.households,
                 "persons": sum(len(h.members) for h in rows),
                 "seconds": round(seconds, 2),
                 "households_per_s": round(args.households / seconds, 1),
+                # The import process's own CPU (user + system), PostgreSQL's not counted:
+                # on a machine shared with other work the wall time says more about them.
+                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
                 "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
                 "commit": commit,
+                "load_average": [round(x, 2) for x in load],
             }
         )
     )

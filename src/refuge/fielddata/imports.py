@@ -4,13 +4,14 @@
 name the sheet, the row and the column; nothing is written. `apply` registers the
 accepted submissions a batch at a time, each batch one transaction holding the
 households, their members, their ledger events (`left_home` when they left,
-`registered` at the submission's time), their blocking keys and the review queue's
-pairs for possible duplicates (the desk's duplicate check; nothing merged). The
-submission's uuid is the household's idempotency key, so a second import of the same
-file, an overlapping later export, or an import killed half-way and run again adds
-nothing twice and leaves no gap: committed batches are skipped, the rest done.
-Shelter-bound households join the placement queue (`/placement/`), as the desk's
-households do when no shelter was picked.
+`registered` at the submission's time), their blocking keys, the review queue's pairs
+for possible duplicates (the desk's duplicate check, done for the batch's members
+together with the same result as one household after another; nothing merged) and the
+places reserved for shelter-bound households. The submission's uuid is the household's
+idempotency key, so a second import of the same file, an overlapping later export, or
+an import killed half-way and run again adds nothing twice and leaves no gap:
+committed batches are skipped, the rest done. A shelter-bound household no open shelter
+in the importer's scope can take whole joins the placement queue (`/placement/`).
 """
 
 from __future__ import annotations
@@ -24,22 +25,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from refuge.accounts.scope import Actor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
-from refuge.desks.duplicates import find_possible_duplicates
+from refuge.core.placement import place_first_come_first_served
+from refuge.core.placement.model import Household as Need
+from refuge.desks.duplicates import (
+    DESK_MIN_PROBABILITY,
+    PER_MEMBER,
+    member_record,
+    registry_size,
+)
 from refuge.desks.forms import parse_birth_date
 from refuge.fielddata.exports import Submission, read_tables, submissions
+from refuge.fielddata.selectors import placement_shelters_for
 from refuge.geo.models import Settlement
 from refuge.movements.models import Movement
 from refuge.operations.models import Operation
 from refuge.operations.selectors import coverage_start
-from refuge.registry.actions import NEEDS, MemberData, Registration, do_register_household
-from refuge.registry.models import Destination, Household, ReceptionPoint
+from refuge.placement.services import ENGINE_WORDS, shelter_offer
+from refuge.registry.actions import NEEDS, MemberData, Registration, do_register_new_households
+from refuge.registry.models import Destination, Household, Person, ReceptionPoint
+from refuge.shelters.actions import Assignment, ShelterRefused, do_assign_many
+from refuge.shelters.models import Shelter
 from refuge.tracing import keys
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{4,20}$")
@@ -229,36 +242,134 @@ def apply(
 ) -> int:
     """Register the accepted submissions a batch at a time; returns how many were new."""
     todo, created = report.accepted, 0
+    shelters = placement_shelters_for(actor, operation)
     for start in range(0, len(todo), BATCH):
-        with transaction.atomic():
-            batch = todo[start : start + BATCH]
-            for registration in batch:
-                created += _register(operation, registration, actor)
-            do_record(
-                actor=actor,
-                action=AuditEvent.Action.CREATE,
-                object_type="import",
-                object_id=file_hash[:16],
-                summary=f"imported rows {start + 1}-{start + len(batch)} of {file_name} "
-                f"(sha256 {file_hash})",
-            )
+        batch = todo[start : start + BATCH]
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    created += _register_batch(operation, batch, actor, shelters)
+                    do_record(
+                        actor=actor,
+                        action=AuditEvent.Action.CREATE,
+                        object_type="import",
+                        object_id=file_hash[:16],
+                        summary=f"imported rows {start + 1}-{start + len(batch)} of {file_name} "
+                        f"(sha256 {file_hash})",
+                    )
+                break
+            except IntegrityError:
+                # Another import registered some of these submissions meanwhile: the
+                # batch is rolled back whole and done again without them.
+                if attempt == 2:
+                    raise
         progress(start + len(batch), len(todo))
     return created
 
 
-def _register(operation: Operation, r: Registration, actor: Actor) -> int:
-    found = find_possible_duplicates(r.members, operation, r.phone)
-    household, new = do_register_household(
-        operation=operation, registration=r, recorded_by=actor.user
+def _register_batch(
+    operation: Operation, batch: list[Registration], actor: Actor, shelters: QuerySet[Shelter]
+) -> int:
+    """One batch as the desk would register it one household after another.
+
+    The duplicate check of every member against the registry and the batch's earlier
+    households (`keys.BatchCheck`: the same candidates, scores and thresholds as the
+    desk's `find_possible_duplicates`), the households written together, their blocking
+    keys, the pairs queued for the tracing officers and the shelter-bound households
+    placed; the caller's transaction holds it all.
+    """
+    keys.catch_up()
+    done = set(
+        Household.objects.filter(
+            idempotency_key__in=[r.idempotency_key for r in batch]
+        ).values_list("idempotency_key", flat=True)
     )
-    if not new:
+    fresh = [r for r in batch if r.idempotency_key not in done]
+    if not fresh:
         return 0
-    people = keys.index_household(household.pk)
+    check = keys.BatchCheck(
+        [[member_record(i, m, r.phone) for i, m in enumerate(r.members)] for r in fresh]
+    )
+    households = do_register_new_households(
+        operation=operation, registrations=fresh, recorded_by=actor.user
+    )
+    people = keys.registered_households([h.pk for h in households])
+    hashed = keys.index_people([p for persons in people for p in persons])
+    found = check.matches(
+        people, hashed, operation_id=operation.pk, limit=PER_MEMBER,
+        min_probability=DESK_MIN_PROBABILITY, contradicted=False,
+        registry_size=registry_size(operation),
+    )  # fmt: skip
     keys.queue_for_review(
         operation.pk,
         [
-            keys.ReviewPair(people[d.member_index], d.person_id, d.probability, d.evidence)
-            for d in found
+            keys.ReviewPair(persons[i].person_id, m.person.person_id, m.probability,
+                            m.evidence_json())
+            for persons, members in zip(people, found, strict=True)
+            for i, matches in enumerate(members)
+            for m in matches
         ],
-    )
-    return 1
+    )  # fmt: skip
+    _place(households, fresh, people, shelters, actor)
+    return len(households)
+
+
+def _place(
+    households: list[Household],
+    registrations: list[Registration],
+    people: list[list[keys.Registered]],
+    shelters: QuerySet[Shelter],
+    actor: Actor,
+) -> None:
+    """Reserve places for the batch's shelter-bound households, in registration order.
+
+    Each household whole, in the nearest open shelter (within the importer's scope) that
+    has room for all of it and the access its members need, as the desk's suggestion
+    does for one household at a time: first come, first served over the batch, so a
+    household's shelter does not depend on where a batch starts (a restarted import
+    places as an uninterrupted one). A household no shelter can take stays in the
+    placement queue. The places are held as of now, when they are taken: dated at the
+    submission's time, yesterday's export would look stale to the release of unused
+    reservations (`do_release_stale_reservations`) the moment it is imported.
+    """
+    bound = [
+        (h, r, persons)
+        for h, r, persons in zip(households, registrations, people, strict=True)
+        if r.destination == Destination.SHELTER
+    ]
+    if not bound:
+        return
+    needs = [
+        Need(
+            household_id=str(i),
+            size=len(persons),
+            origin_lat=r.origin.lat,
+            origin_lon=r.origin.lon,
+            needs=frozenset().union(*(m.needs for m in r.members)) & ENGINE_WORDS,
+        )
+        for i, (_, r, persons) in enumerate(bound)
+    ]
+    now = timezone.now()
+    for _attempt in range(3):
+        open_now = list(shelters.all())  # free places as they are now, not as cached
+        by_id = {str(s.pk): s for s in open_now}
+        offers = [shelter_offer(s) for s in open_now if s.free > 0]
+        if not offers:
+            return
+        plan = place_first_come_first_served(needs, offers)
+        assignments = [
+            Assignment(
+                household=h,
+                shelter=by_id[sid],
+                at=now,
+                members=[Person(pk=p.person_id, household_id=h.pk) for p in persons],
+            )
+            for i, (h, r, persons) in enumerate(bound)
+            if (sid := plan.shelter_of(str(i))) is not None
+        ]
+        try:
+            with transaction.atomic():
+                do_assign_many(assignments, recorded_by=actor.user)
+            return
+        except ShelterRefused:
+            continue  # a desk took places meanwhile: read the free places again

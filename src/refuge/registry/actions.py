@@ -92,6 +92,24 @@ def do_register_households(
     ]
 
 
+def do_register_new_households(
+    *,
+    operation: Operation,
+    registrations: Sequence[Registration],
+    recorded_by: object | None = None,
+) -> list[Household]:
+    """Register households none of which is registered yet, in one transaction.
+
+    For a caller that looked their idempotency keys up itself (an import batch) and
+    must know that every household returned is its own: a key used meanwhile by
+    another transaction raises IntegrityError and nothing is written.
+    """
+    for r in registrations:
+        _check(r)
+    with transaction.atomic():
+        return _register(operation, registrations, recorded_by, 2000)
+
+
 def do_register_household(
     *, operation: Operation, registration: Registration, recorded_by: object | None = None
 ) -> tuple[Household, bool]:

@@ -14,8 +14,9 @@ comparisons and the reference model.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,14 +164,22 @@ def index_household(household_id: int) -> list[int]:
     return [p.person_id for p in people]
 
 
-def index_all(batch: int = 5000) -> int:
-    """Index every person without keys, in pk order (after a bulk load or import)."""
-    after, total = 0, 0
+def index_all(
+    batch: int = 5000, progress: Callable[[int, int], None] = lambda done, total: None
+) -> int:
+    """Index every person without keys, in pk order (after a bulk load or import).
+
+    `progress(persons looked at, persons)` after each batch; each batch's keys are
+    committed by the caller's transaction or, outside one, as they are written, so a
+    run cut short and started again only indexes what is left.
+    """
+    after, total, seen, persons = 0, 0, 0, Person.objects.count()
     while True:
         ids = list(
             Person.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
         )
         if not ids:
+            progress(persons, persons)
             return total
         after = ids[-1]
         have = set(
@@ -180,18 +189,22 @@ def index_all(batch: int = 5000) -> int:
         if todo:
             _insert_keys(load(todo))
             total += len(todo)
+        seen += len(ids)
+        progress(min(seen, persons), persons)
 
 
-def _insert_keys(people: list[Registered]) -> None:
+def _insert_keys(people: list[Registered], hashed: list[list[int]] | None = None) -> None:
     """Write the people's keys: one prepared INSERT over many rows, no model instances.
 
     A person has some fifteen keys, so a model instance per key made indexing a
     bulk-loaded registry take longer than loading it. Rows another process wrote
-    meanwhile are left as they are.
+    meanwhile are left as they are. `hashed`: the people's keys, if computed already.
     """
+    if hashed is None:
+        hashed = hashed_keys([p.record for p in people])
     rows = [
         (p.person_id, p.operation_id, k)
-        for p, keys in zip(people, hashed_keys([p.record for p in people]), strict=True)
+        for p, keys in zip(people, hashed, strict=True)
         for k in keys
     ]
     ops = connection.ops
@@ -286,7 +299,10 @@ def _most_shared(by_key: dict[int, set[int]], query_keys: list[int]) -> list[int
     shared: Counter[int] = Counter()
     for k in query_keys:
         shared.update(by_key.get(k, ()))
-    return sorted(pid for pid, _ in shared.most_common(MAX_CANDIDATES))
+    # Ties at the cut go to the earlier registered: a set's iteration order (what
+    # most_common's ties followed) depends on how the set was built.
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(pid for pid, _ in ranked[:MAX_CANDIDATES])
 
 
 def _live_merges(person_ids: set[int]) -> dict[int, int]:
@@ -330,6 +346,28 @@ def check(
         for p in load({i for w in wanted for i in w})
         if operation_id is None or p.operation_id == operation_id
     }
+    return _matches(
+        query, wanted, people, limit=limit, min_probability=min_probability,
+        contradicted=contradicted, registry_size=registry_size,
+    )  # fmt: skip
+
+
+def _matches(
+    query: FeatureTable,
+    wanted: Sequence[list[int]],
+    people: dict[int, Registered],
+    *,
+    limit: int,
+    min_probability: float,
+    contradicted: bool,
+    registry_size: int | None,
+) -> list[list[Match]]:
+    """Score each query row against its candidates (`wanted[row]`, person ids in `people`).
+
+    A pair's score depends on the two records alone, so scoring many queries' pairs in
+    one call gives each the score it would get alone; a row's matches keep the order
+    (weight, then candidate id) they would have alone.
+    """
     li, ri, registered = [], [], []
     for q, ids in enumerate(wanted):
         for pid in ids:
@@ -337,7 +375,7 @@ def check(
                 li.append(q)
                 ri.append(len(registered))
                 registered.append(people[pid])
-    results: list[list[Match]] = [[] for _ in records]
+    results: list[list[Match]] = [[] for _ in range(len(query))]
     if not registered:
         return results
     model = desk_model()
@@ -363,6 +401,129 @@ def check(
     found_ids = {m.person.person_id for found in results for m in found}
     merged = _live_merges(found_ids) if found_ids else {}
     return [_without_merged(found, merged, limit) for found in results]
+
+
+# --- a batch of households checked together (the import) -------------------------------
+
+
+def index_people(people: Sequence[Registered]) -> list[list[int]]:
+    """Write the blocking keys of persons just registered; returns each one's keys."""
+    hashed = hashed_keys([p.record for p in people])
+    _insert_keys(list(people), hashed)
+    return hashed
+
+
+def registered_households(household_ids: Sequence[int]) -> list[list[Registered]]:
+    """Each household's persons as the check loads them, in pk order (`index_household`'s)."""
+    mine: dict[int, list[Registered]] = {h: [] for h in household_ids}
+    for p in _loaded(Person.objects.filter(household_id__in=list(household_ids)).order_by("pk")):
+        mine[p.household_id].append(p)
+    return [mine[h] for h in household_ids]
+
+
+class BatchCheck:
+    """`check` for households registered one after another, done for a whole batch at once.
+
+    Made before the batch is registered (it reads the registry's blocks for all the
+    batch's members in a few queries); `matches` is then given the batch's persons as
+    registered, with their keys, and answers for each household what `check` would
+    have answered just before it was registered: the registry as it was, plus the
+    households before it in the batch. A key is skipped when it is shared by more than
+    `MAX_BLOCK` persons counting those, as the one-at-a-time check would find it.
+    """
+
+    def __init__(self, groups: Sequence[Sequence[PersonRecord]]) -> None:
+        self.groups = [list(g) for g in groups]
+        self.query = build_features([r for g in self.groups for r in g])
+        self.query_keys = hashed_keys(self.query) if len(self.query) else []
+        self.persons: dict[int, set[int]] = defaultdict(set)
+        self.sizes: dict[int, int] = {}
+        self._read_blocks(sorted({k for ks in self.query_keys for k in ks}))
+
+    def _read_blocks(self, keys: list[int]) -> None:
+        """Each key's persons (when at most MAX_BLOCK) and how many persons share it."""
+        ops = connection.ops
+        table, column = ops.quote_name(NameKey._meta.db_table), ops.quote_name("key")
+        with connection.cursor() as cursor:
+            for start in range(0, len(keys), KEYS_PER_QUERY):
+                part = keys[start : start + KEYS_PER_QUERY]
+                if connection.vendor == "postgresql":
+                    where, params = f"{column} = ANY(%s::bigint[])", [part]
+                else:
+                    where, params = f"{column} IN ({', '.join(['%s'] * len(part))})", part
+                cursor.execute(
+                    f"SELECT {column}, person_id, n FROM (SELECT {column}, person_id, "
+                    f"COUNT(*) OVER (PARTITION BY {column}) AS n, ROW_NUMBER() OVER "
+                    f"(PARTITION BY {column}) AS r FROM {table} WHERE {where}) counted "
+                    f"WHERE n <= {int(MAX_BLOCK)} OR r = 1",
+                    params,
+                )
+                for hashed, person, n in cursor.fetchall():
+                    self.sizes[hashed] = n
+                    if n <= MAX_BLOCK:
+                        self.persons[hashed].add(person)
+
+    def matches(
+        self,
+        registered: Sequence[Sequence[Registered]],
+        registered_keys: Sequence[Sequence[int]],
+        *,
+        operation_id: int,
+        limit: int = 5,
+        min_probability: float = REVIEW_PROBABILITY,
+        contradicted: bool = True,
+        registry_size: int | None = None,
+    ) -> list[list[list[Match]]]:
+        """Per household, per member: the matches `check` would have given it alone.
+
+        `registered[h]`: household h's persons as registered (`registered_households`);
+        `registered_keys`: their keys, flat in the same order (`index_people`).
+        """
+        asked = {k for ks in self.query_keys for k in ks}
+        # key -> the batch's households (ascending) and persons holding it
+        batch_h: dict[int, list[int]] = defaultdict(list)
+        batch_p: dict[int, list[int]] = defaultdict(list)
+        flat = iter(registered_keys)
+        batch_people: dict[int, Registered] = {}
+        for h, persons in enumerate(registered):
+            for p in persons:
+                batch_people[p.person_id] = p
+                for k in next(flat):
+                    if k in asked:
+                        batch_h[k].append(h)
+                        batch_p[k].append(p.person_id)
+        wanted: list[list[int]] = []
+        row = 0
+        for h, group in enumerate(self.groups):
+            for _ in group:
+                by_key: dict[int, set[int]] = {}
+                for k in self.query_keys[row]:
+                    before = bisect_left(batch_h.get(k, []), h)
+                    if self.sizes.get(k, 0) + before > MAX_BLOCK:
+                        continue
+                    by_key[k] = self.persons.get(k, set()).union(batch_p[k][:before])
+                wanted.append(_most_shared(by_key, self.query_keys[row]))
+                row += 1
+        ids = {i for w in wanted for i in w}
+        people = {
+            p.person_id: p
+            for p in load(ids - batch_people.keys())
+            if p.operation_id == operation_id
+        }
+        people.update(
+            (pid, p)
+            for pid, p in batch_people.items()
+            if pid in ids and p.operation_id == operation_id
+        )
+        found = _matches(
+            self.query, wanted, people, limit=limit, min_probability=min_probability,
+            contradicted=contradicted, registry_size=registry_size,
+        )  # fmt: skip
+        out, start = [], 0
+        for group in self.groups:
+            out.append(found[start : start + len(group)])
+            start += len(group)
+        return out
 
 
 def _without_merged(found: list[Match], merged: dict[int, int], limit: int) -> list[Match]:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from refuge.conftest import msk
 from refuge.fielddata.tests import exportfiles
 from refuge.geo.models import Settlement
 from refuge.movements.models import Movement
@@ -111,3 +112,64 @@ def test_odk_central_csv_with_its_repeat_file(origins, reception_point, tmp_path
                                given_name=rows[2].members[0]["given_name"])  # fmt: skip
     assert first.pk in {pair.left_id, pair.right_id} and pair.left_id != pair.right_id
     assert Person.objects.count() == sum(len(h.members) for h in rows)
+
+
+def test_shelter_bound_households_are_placed_as_the_desk_places_them(
+    origins, reception_point, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Whole, wheelchair users where there is access, nearest first; counters as the ledger's."""
+    from refuge.fielddata import imports
+
+    monkeypatch.setattr(imports, "BATCH", 25)  # places taken by a batch are seen by the next
+    from refuge.placement.services import ShelterRequest, plan_for_households
+    from refuge.shelters.actions import do_change_status
+    from refuge.shelters.models import Shelter, Status
+
+    def opened(name: str, lat: float, capacity: int, access: bool) -> Shelter:
+        s = Shelter.objects.create(
+            operation=reception_point.operation, name=name, kind="school", capacity=capacity,
+            region=reception_point.operation.affected_region, address=name, lat=lat, lon=36.19,
+            wheelchair_access=access,
+        )  # fmt: skip
+        do_change_status(shelter=s, status=Status.OPEN, at=msk(6, 10), reason="opened")
+        return s
+
+    near = opened("ПВР, школа №5, Курск", 51.73, 14, access=False)
+    far = opened("ПВР, санаторий «Орловский», Орёл", 52.97, 30, access=True)
+    rows, _ = submissions(90, origins, reception_point)
+    export = exportfiles.kobo_xlsx(tmp_path / "kobo.xlsx", rows)
+    refuge_import("kobo", str(export), "--apply")
+
+    # The desk, one household at a time: its suggestion, then the places taken.
+    shelters = [Shelter(**{f.attname: getattr(s, f.attname) for f in Shelter._meta.fields})
+                for s in (near, far)]  # fmt: skip
+    for s in shelters:
+        s.reserved = 0
+    expected, placed = {}, {}
+    bound = Household.objects.filter(destination="shelter").order_by("pk")
+    for h in bound.select_related("origin").prefetch_related("members"):
+        people = list(h.members.all())
+        request = ShelterRequest(
+            household=None, size=len(people), lat=h.origin.lat, lon=h.origin.lon,
+            needs=frozenset().union(*(p.needs for p in people)),
+        )  # fmt: skip
+        (shelter,) = plan_for_households([request], shelters)
+        if shelter is not None:
+            shelter.reserved += len(people)
+            expected[h.pk] = shelter.pk
+        assigned = Movement.objects.filter(household=h, kind=Movement.Kind.ASSIGNED)
+        where = set(assigned.values_list("shelter_id", flat=True))
+        assert assigned.count() in (0, len(people))  # whole or not at all
+        if where:
+            (placed[h.pk],) = where
+            if any("wheelchair" in p.needs for p in people):
+                assert placed[h.pk] == far.pk
+    assert placed == expected
+    assert len(placed) >= 10 and set(placed.values()) == {near.pk, far.pk}
+    assert len(placed) < bound.count()  # some wait in the queue: no room for them whole
+    out = StringIO()
+    call_command("reconcile", stdout=out)
+    assert "all 2 shelters agree with the ledger" in out.getvalue()
+    near.refresh_from_db()
+    far.refresh_from_db()
+    assert near.reserved + far.reserved == Movement.objects.filter(kind="assigned").count()
