@@ -8,6 +8,7 @@ skips the submissions already registered, so a lost worker costs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,18 @@ from refuge.operations.models import Operation
 from refuge.registry.models import ReceptionPoint
 
 
-@queue.kind("fielddata.import")
-def import_export(job: Job) -> dict[str, Any]:
+def run_import(
+    job: Job, check: Callable[[Operation, imports.Places], imports.Report]
+) -> dict[str, Any]:
+    """Check the upload again with `check` and apply what it accepts, for any kind of
+    import file: the payload's operation, user, membership and reception points, and the
+    file's name and hash for the audit entry."""
     p = job.payload
     operation = Operation.objects.get(pk=p["operation"])
     user = get_user_model().objects.filter(pk=p.get("user")).first()
     membership = Membership.objects.filter(pk=p.get("membership")).first()
     points = ReceptionPoint.objects.filter(operation=operation, pk__in=p["points"])
-    report = imports.check(imports.read(Path(p["path"])), imports.Places.of(operation, points))
+    report = check(operation, imports.Places.of(operation, points))
     job.log(report.summary())
     created = imports.apply(
         operation=operation,
@@ -41,3 +46,9 @@ def import_export(job: Job) -> dict[str, Any]:
     )
     job.log(f"{created} households registered")
     return {"registered": created, "already": report.already, "rejected": report.rejected}
+
+
+@queue.kind("fielddata.import")
+def import_export(job: Job) -> dict[str, Any]:
+    submissions = imports.read(Path(job.payload["path"]))
+    return run_import(job, lambda operation, places: imports.check(submissions, places))

@@ -4,6 +4,7 @@ spreadsheet lists (the page's side is list_views.py; both read with sheets.py)."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,26 @@ def import_households(
     places = imports.Places.of(operation, ReceptionPoint.objects.filter(operation=operation))
     at = timezone.now()
     report = sheets.check(sheet, mapping, places, operation_id=operation.pk, at=at)
+    print_and_apply(
+        command, report, operation=operation, path=path, options=options, unit="households",
+        before_apply=lambda: remember(operation, sheet, mapping, None),
+    )  # fmt: skip
+
+
+def print_and_apply(
+    command: BaseCommand,
+    report: imports.Report,
+    *,
+    operation: Operation,
+    path: Path,
+    options: dict[str, Any],
+    unit: str,
+    before_apply: Callable[[], object] = lambda: None,
+) -> None:
+    """The end of every `refuge import`: each finding that is not an acceptance, the
+    report file if asked, the summary; then, with --apply, the registration in batches
+    with a progress bar on stderr."""
+    out = command.stdout
     for f in report.findings:
         if f.outcome not in ("accepted", "already imported"):
             out.write(
@@ -103,9 +124,9 @@ def import_households(
     if options["report"]:
         write_report(report, options["report"])
     out.write(report.summary())
-    remember(operation, sheet, mapping, None)
+    before_apply()
     if options["apply"]:
-        with cli_progress("households", command.stderr._out) as progress:
+        with cli_progress(unit, command.stderr._out) as progress:
             created = imports.apply(
                 operation=operation,
                 report=report,

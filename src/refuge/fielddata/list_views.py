@@ -13,21 +13,18 @@ import json
 from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
-from refuge.audit.actions import do_record
-from refuge.audit.models import AuditEvent
 from refuge.fielddata import imports, sheets
 from refuge.fielddata.exports import BadFile
 from refuge.fielddata.list_command import remember, remembered
 from refuge.fielddata.selectors import import_points_for
-from refuge.fielddata.views import IMPORTERS, SHA, uploads
-from refuge.jobs import queue
+from refuge.fielddata.views import IMPORTERS, SHA, queue_import, uploads
 from refuge.movements.models import Movement
 from refuge.registry.models import Destination
 
@@ -127,18 +124,7 @@ def apply(request: HttpRequest, sha: str) -> HttpResponse:
         raise Http404
     at = parse_datetime(request.POST.get("at", "")) or timezone.now()
     name = request.session.get(name_key(sha), path.name)
-    job = queue.enqueue(
-        "fielddata.list_import",
-        {"path": str(path), "operation": actor.membership.operation_id, "user": actor.user.pk,
-         "membership": actor.membership.pk, "file_name": name, "sha256": sha, "points": points,
-         "mapping": chosen.as_json(sheet.header), "at": at.isoformat()},
-        created_by=actor.user,
+    return queue_import(
+        actor, "fielddata.list_import", path=path, sha=sha, name=name, points=points,
+        mapping=chosen.as_json(sheet.header), at=at.isoformat(),
     )  # fmt: skip
-    do_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        object_type="import",
-        object_id=sha[:16],
-        summary=f"queued the import of the list {name} (sha256 {sha}) as job {job.pk}",
-    )
-    return redirect("imports_job", pk=job.pk)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
+from refuge.accounts.scope import Actor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.fielddata import imports, sheets
@@ -91,11 +92,20 @@ def apply(request: HttpRequest) -> HttpResponse:
     if path is None:
         raise Http404
     name = request.POST.get("name", "")[:120] or path.name
+    points = list(import_points_for(actor).values_list("pk", flat=True))
+    return queue_import(actor, "fielddata.import", path=path, sha=sha, name=name, points=points)
+
+
+def queue_import(
+    actor: Actor, kind: str, *, path: Path, sha: str, name: str, points: list[int], **extra: object
+) -> HttpResponse:
+    """Queue an upload's apply as a job of `kind` (fielddata/jobs.py, list_jobs.py) for the
+    importer's reception points, audit it, and show the job's page."""
     job = queue.enqueue(
-        "fielddata.import",
+        kind,
         {"path": str(path), "operation": actor.membership.operation_id, "user": actor.user.pk,
-         "membership": actor.membership.pk, "file_name": name, "sha256": sha,
-         "points": list(import_points_for(actor).values_list("pk", flat=True))},
+         "membership": actor.membership.pk, "file_name": name, "sha256": sha, "points": points,
+         **extra},
         created_by=actor.user,
     )  # fmt: skip
     do_record(
@@ -103,7 +113,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         action=AuditEvent.Action.CREATE,
         object_type="import",
         object_id=sha[:16],
-        summary=f"queued the import of {name} (sha256 {sha}) as job {job.pk}",
+        summary=f"queued the import ({kind}) of {name} (sha256 {sha}) as job {job.pk}",
     )
     return redirect("imports_job", pk=job.pk)
 

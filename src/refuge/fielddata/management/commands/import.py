@@ -18,12 +18,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from refuge.accounts.scope import Actor
 from refuge.fielddata import imports
 from refuge.fielddata.exports import BadFile
-from refuge.fielddata.list_command import import_households, import_shelters
-from refuge.fielddata.progress import cli_progress
-from refuge.fielddata.report import write_report
+from refuge.fielddata.list_command import import_households, import_shelters, print_and_apply
 from refuge.registry.models import ReceptionPoint
 from refuge.reports.selectors import operation_named
 
@@ -70,22 +67,6 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {error}") from None
         points = ReceptionPoint.objects.filter(operation=operation)
         report = imports.check(found, imports.Places.of(operation, points))
-        for f in report.findings:
-            if f.outcome not in ("accepted", "already imported"):
-                self.stdout.write(
-                    f"{f.sheet}, row {f.row}, {f.column or '-'}: {f.outcome}: {f.message}"
-                )
-        if options["report"]:
-            write_report(report, options["report"])
-        self.stdout.write(report.summary())
-        if options["apply"]:
-            with cli_progress("submissions", self.stderr._out) as progress:
-                created = imports.apply(
-                    operation=operation,
-                    report=report,
-                    actor=Actor(user=None, membership=None),
-                    file_name=path.name,
-                    file_hash=imports.sha256(path),
-                    progress=progress,
-                )
-            self.stdout.write(f"{created} households registered")
+        print_and_apply(
+            self, report, operation=operation, path=path, options=options, unit="submissions"
+        )
