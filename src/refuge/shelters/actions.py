@@ -102,6 +102,8 @@ def do_assign_many(assignments: Sequence[Assignment], *, recorded_by: object | N
                 Movement.Kind.ASSIGNED, a.household, a.members, a.shelter, a.at, recorded_by
             )
         )
+        for pk, n in sorted(per_shelter.items()):  # partners' "nearly full", as do_assign
+            webhooks.places_taken(pk, by_pk[pk].operation_id, added=n)
     return sum(per_shelter.values())
 
 

@@ -15,7 +15,13 @@ from refuge.api.tests.helpers import bearer, token_for
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import MSK, World, register
 from refuge.reports.actions import do_publish_sitrep
-from refuge.shelters.actions import do_assign, do_change_status, do_release
+from refuge.shelters.actions import (
+    Assignment,
+    do_assign,
+    do_assign_many,
+    do_change_status,
+    do_release,
+)
 from refuge.webhooks.models import Delivery, Subscription
 from refuge.webhooks.tests.test_deliveries import LOCAL, subscribe, work_once
 
@@ -28,6 +34,23 @@ def events_of(username: str) -> list[tuple[str, dict]]:
         (d.event, json.loads(d.body)["data"])
         for d in Delivery.objects.filter(subscription__owner__username=username).order_by("pk")
     ]
+
+
+@LOCAL
+def test_an_import_batch_that_fills_a_shelter_tells_the_partners_once(world: World) -> None:
+    """Imports take places for a whole batch at once (do_assign_many): the same event."""
+    subscribe(bearer(token_for(world.users["national"])), NOWHERE, ["shelter.nearly_full"])
+    now = datetime.now(MSK)
+    op, point, shelter = world.operation, world.point_a, world.shelter_a
+    batch = [register(op, point, f"Бондаренко{i}", size=s) for i, s in enumerate((7, 7, 7, 7, 6))]
+
+    def places(households):  # type: ignore[no-untyped-def]
+        return [Assignment(h, shelter, now, list(h.members.all())) for h in households]
+
+    do_assign_many(places(batch[:2]))  # 2 + 14 = 16
+    assert events_of("national") == []
+    do_assign_many(places(batch[2:]))  # 16 + 20 = 36: crosses
+    assert [(e, d["taken"]) for e, d in events_of("national")] == [("shelter.nearly_full", 36)]
 
 
 @LOCAL
