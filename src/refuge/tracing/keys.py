@@ -261,6 +261,13 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
 KEYS_PER_QUERY = 10_000
 
 
+def _key_in(column: str, keys: list[int]) -> tuple[str, list[object]]:
+    """`column` among `keys`: one array parameter on PostgreSQL, a list of them elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [keys]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+
+
 def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
     """person ids per query key, leaving out keys shared by too many persons.
 
@@ -276,10 +283,7 @@ def _candidate_ids(keys: list[int]) -> dict[int, set[int]]:
     with connection.cursor() as cursor:
         for start in range(0, len(keys), KEYS_PER_QUERY):
             part = keys[start : start + KEYS_PER_QUERY]
-            if connection.vendor == "postgresql":
-                where, params = f"{column} = ANY(%s::bigint[])", [part]
-            else:
-                where, params = f"{column} IN ({', '.join(['%s'] * len(part))})", part
+            where, params = _key_in(column, part)
             cursor.execute(
                 f"SELECT {column}, person_id FROM (SELECT {column}, person_id, COUNT(*) OVER "
                 f"(PARTITION BY {column}) AS n FROM {table} WHERE {where}) counted "
@@ -447,10 +451,7 @@ class BatchCheck:
         with connection.cursor() as cursor:
             for start in range(0, len(keys), KEYS_PER_QUERY):
                 part = keys[start : start + KEYS_PER_QUERY]
-                if connection.vendor == "postgresql":
-                    where, params = f"{column} = ANY(%s::bigint[])", [part]
-                else:
-                    where, params = f"{column} IN ({', '.join(['%s'] * len(part))})", part
+                where, params = _key_in(column, part)
                 cursor.execute(
                     f"SELECT {column}, person_id, n FROM (SELECT {column}, person_id, "
                     f"COUNT(*) OVER (PARTITION BY {column}) AS n, ROW_NUMBER() OVER "
