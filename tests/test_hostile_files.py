@@ -34,11 +34,13 @@ BINARY = bytes(range(256)) * 40
 READERS = {
     "dedupe input", "link left", "link right", "place households", "place shelters", "place travel_matrix",
     "place quotas", "pfif import file", "createuser password_file", "restore input",
-    "cap import files", "import kobo file", "import odk file",
+    "cap import files", "import kobo file", "import odk file", "import households file",
+    "import households mapping", "import shelters file",
 }  # fmt: skip
 WRITERS = {
     "dedupe out", "dedupe pairs", "link out", "place out", "pfif export out", "backup output",
     "xlsform out", "import kobo report", "import odk report",
+    "import households report",
 }  # fmt: skip
 # A command that hands its arguments to a parser of its own: walk that one instead.
 OWN_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
@@ -302,6 +304,18 @@ def command_line(reader: str, kind: str, tmp: Path) -> list[str]:
         if reader == "import odk file":
             export = export.replace(b"_uuid", b"KEY", 1)
         return ["import", reader.split()[1], put("export.csv", export), "--apply"]
+    if reader == "import households file":
+        listed = csv_file(
+            ["ФИО", "Дата рождения"], ["Шевчук Григорий Тарасович", "14.03.1948"], kind
+        )
+        return ["import", "households", put("list.csv", listed), "--apply"]
+    if reader == "import households mapping":
+        good = "ФИО,Дата рождения\nШевчук Григорий Тарасович,14.03.1948\n".encode()
+        return ["import", "households", put("list.csv", good),
+                "--mapping", put("mapping.json", csv_file(["columns"], ["{}"], kind))]  # fmt: skip
+    if reader == "import shelters file":
+        listed = csv_file(["Название", "Вместимость"], ["Школа № 3", "120"], kind)
+        return ["import", "shelters", put("shelters.csv", listed), "--user", "coordinator-1"]
     if reader == "restore input":
         return ["restore", put("backup.refuge", csv_file(["id"], ["1000001"], kind)), "--force"]
     raise AssertionError(f"{reader}: say how to call it")

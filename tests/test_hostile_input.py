@@ -15,6 +15,7 @@ larger one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -28,10 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refuge.desks.tests.world import World, build_world
+from refuge.fielddata.views import uploads
 from refuge.registry.actions import MemberData
 from refuge.tracing.actions import TracingQuery, do_public_search
 from refuge.tracing.models import DuplicateCandidate, Enquiry
 from refuge.tracing.tests.conftest import register_people
+from refuge.webhooks.models import Subscription
 from tests.pages import PageForm, forms_on
 from tests.test_scope_matrix import matrix
 
@@ -114,6 +117,11 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
     DuplicateCandidate.between(
         one.members.get().pk, two.members.get().pk, operation=w.operation, probability=0.9
     ).save()
+    # A partner's webhook subscription, for its API pages (as in the scope matrix).
+    w.webhook = Subscription.objects.create(
+        owner=w.users["registrar_a"], operation=w.operation, url="https://8.8.8.8/hook",
+        events=["sitrep.published"], secret="whsec_test",
+    ).pk  # fmt: skip
     return w
 
 
@@ -131,6 +139,8 @@ def _pages(w: World) -> list[tuple[str, str]]:
             if status == 200:
                 seen.append((who, path))
                 break
+    sha = _stored_list()
+    seen.append(("registrar_a", f"/imports/list/{sha}/"))
     enquiry = Enquiry.objects.order_by("pk").first()
     pair = DuplicateCandidate.objects.order_by("pk").first()
     assert enquiry and pair
@@ -140,6 +150,18 @@ def _pages(w: World) -> list[tuple[str, str]]:
         ("tracing", f"/tracing/pairs/{pair.pk}/household/"),  # the whole family's merge
     ]
     return seen
+
+
+def _stored_list() -> str:
+    """A small list in the uploads folder, named by its hash as the upload page names it."""
+    content = (
+        "№ п/п,ФИО,Дата рождения,Телефон,Адрес\n"
+        '4107,Шевчук Григорий Тарасович,14.03.1948,8-915-123-45-67,"Суджа, ул. Ленина, 5"\n'
+        '4108,Коваленко Ольга Петровна,30.11.1977,,"Суджа, ул. Садовая, 12"\n'
+    ).encode()
+    sha = hashlib.sha256(content).hexdigest()
+    (uploads() / f"{sha}.csv").write_bytes(content)
+    return sha
 
 
 _addresses = itertools.count(1)
@@ -186,6 +208,9 @@ def _blind(w: World) -> list[Target]:
         Target("registrar_a", "-", PageForm("/imports/apply/", "post", [
             ("sha", "0" * 64), ("name", "kobo.xlsx")])),
         Target("registrar_a", "-", PageForm("/imports/report/", "post", [("sha", "0" * 64)])),
+        Target("registrar_a", "-", PageForm(f"/imports/list/{_stored_list()}/apply/", "post", [
+            ("mapping", '{"columns": {"ФИО": "full_name"}, "reception_point": "p1"}'),
+            ("at", "2024-08-14T10:00:00+03:00")])),
         Target("registrar_a", "-", PageForm("/imports/jobs/999999/", "get", [("part", "1")])),
     ]  # fmt: skip
 

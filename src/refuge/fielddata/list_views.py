@@ -114,10 +114,11 @@ def apply(request: HttpRequest, sha: str) -> HttpResponse:
     path = stored_list(sha)
     try:
         sheet = sheets.read_sheet(path)
-        chosen = sheets.Mapping.from_json(
-            json.loads(request.POST.get("mapping", "{}")), sheet.header
-        )
-    except (BadFile, ValueError):
+        data = json.loads(request.POST.get("mapping", "{}"))
+        if not isinstance(data, dict):  # a tampered form: 7, [], "x"
+            raise ValueError("mapping: not an object")
+        chosen = sheets.Mapping.from_json(data, sheet.header)
+    except (BadFile, ValueError, TypeError, AttributeError):
         raise Http404 from None
     points = list(import_points_for(actor).values_list("pk", flat=True))
     if chosen.point not in {f"p{pk}" for pk in points}:
