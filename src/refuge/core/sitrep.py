@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 # Shelter statuses that count as "operating": a full shelter still houses people.
 OPERATING = frozenset({"open", "full"})
@@ -116,6 +116,28 @@ class IncidentSection:
         return not (self.open or self.closed_last_24h or self.warnings)
 
 
+class _Deployed(Protocol):
+    @property
+    def incident_id(self) -> int: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+
+
+D = TypeVar("D", bound=_Deployed)
+
+
+def deployed_at(as_of: datetime, deployments: Iterable[D]) -> dict[tuple[int, str], D]:
+    """Each (incident, service)'s latest row at as_of: its figures from then on replace
+    the earlier ones. Rows of one moment keep their given order (the last one wins)."""
+    latest: dict[tuple[int, str], D] = {}
+    for d in sorted(deployments, key=lambda d: d.at):
+        if d.at <= as_of:
+            latest[(d.incident_id, d.service)] = d
+    return latest
+
+
 def incident_section(
     as_of: datetime,
     incidents: Iterable[IncidentRow],
@@ -124,10 +146,7 @@ def incident_section(
 ) -> IncidentSection:
     """Incidents open at as_of and closed in the 24 hours before, with what each service
     had deployed at as_of (its latest row; nothing once the incident is closed)."""
-    latest: dict[tuple[int, str], DeploymentRow] = {}
-    for d in sorted(deployments, key=lambda d: d.at):
-        if d.at <= as_of:
-            latest[(d.incident_id, d.service)] = d
+    latest = deployed_at(as_of, deployments)
     lines = []
     for i in incidents:
         if i.reported_at > as_of:

@@ -16,7 +16,7 @@ from refuge.accounts.decorators import role_required
 from refuge.accounts.models import Role
 from refuge.alerts import selectors as alert_selectors
 from refuge.alerts.models import Alert
-from refuge.core.sitrep import incident_section
+from refuge.core.sitrep import deployed_at, incident_section
 from refuge.incidents import actions
 from refuge.incidents.forms import DeploymentForm, ReportForm, UpdateForm
 from refuge.incidents.models import Incident
@@ -72,10 +72,8 @@ def log(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Incident recorded."))
             return redirect("incidents_detail", pk=incident.pk)
-        section = incident_section(
-            timezone.now(), incident_rows(operation, timezone.now()),
-            deployment_rows(operation, timezone.now()),
-        )  # fmt: skip
+        at = timezone.now()
+        section = incident_section(at, incident_rows(operation, at), deployment_rows(operation, at))
         deployed = {x.incident_id: x for x in section.open}
         incidents = list(Incident.objects.filter(operation=operation)[:200])
         return render(
@@ -108,14 +106,9 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-    rows = list(incident.deployments.all())
-    latest = {}
-    for d in sorted(rows, key=lambda d: (d.at, d.pk)):
-        if d.at <= timezone.now():
-            latest[d.service] = d
-    current = (
-        [] if incident.closed_at and incident.closed_at <= timezone.now() else list(latest.values())
-    )
+    rows = list(incident.deployments.all())  # in order of service, time, entry
+    closed = incident.closed_at is not None and incident.closed_at <= timezone.now()
+    current = [] if closed else list(deployed_at(timezone.now(), rows).values())
     names = special_names()
     lang = (translation.get_language() or "en")[:2]
     return render(
