@@ -38,7 +38,18 @@ def test_a_shelter_in_place_warning_reaches_the_public_page_and_feed(  # type: i
     duty.get_by_role("link", name="Warnings").click()
     duty.wait_for_url(re.compile(r"/alerts/desk/$"))
     duty.get_by_label("Warning", exact=True).select_option(label="Shelter in place (smoke)")
+    # Only the fields this warning and area need are on the page.
+    radius, address = (
+        duty.get_by_label("Circle: radius, km"),
+        duty.get_by_label("Shelter address (for shelter opened / full)"),
+    )
+    duty.get_by_label("Area").select_option(value="circle")
+    assert radius.is_visible() and not address.is_visible()
     duty.get_by_label("Area").select_option(value=f"district:{district.pk}")
+    assert (
+        not radius.is_visible()
+        and not duty.get_by_label("Border band: km from the border").is_visible()
+    )
     duty.get_by_label("What happened (optional)").fill("Пожар на складе, дым идёт на город.")
     shot(duty, "draft-form")
     duty.get_by_role("button", name="Save draft").click()

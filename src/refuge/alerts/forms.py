@@ -36,6 +36,8 @@ class DraftForm(forms.Form):
         self.fields["template"].choices = [(k, w.label) for k, w in TEMPLATES.items()
                                            if k != "all_clear"]  # fmt: skip
         self.fields["area"].choices = areas
+        # The page shows the address only for the warnings that need one (draft.js).
+        self.place_templates = " ".join(k for k, w in TEMPLATES.items() if w.needs_place)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
