@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 from django import forms
 from django.db.models import Q
@@ -12,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.core.birthdates import BirthDateError, read_birth_date
 from refuge.core.linkage.search import MIN_PHONE_DIGITS, digits, words
 from refuge.geo.models import Region, Settlement
 from refuge.geo.selectors import region_choices
@@ -20,8 +20,6 @@ from refuge.registry.actions import MemberData, document_key
 from refuge.registry.models import Destination, Person, ReceptionPoint
 from refuge.shelters.models import Status
 
-ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")  # 1948, 1948-03, 1948-03-14
-DOTTED_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")  # 14.03.1948, 3.1948
 MAX_MEMBER_ROWS = 30
 NEED_FIELDS = (
     ("wheelchair", _("Wheelchair")),
@@ -37,14 +35,12 @@ PERSON_FIELDS = ("given_name", "patronymic", "birth_date", "document_number") + 
 )
 
 
-def _date_parts(text: str) -> tuple[int, int | None, int | None] | None:
-    if m := ISO_DATE.match(text):
-        year, month, day = m.groups()
-    elif m := DOTTED_DATE.match(text):
-        day, month, year = m.groups()
-    else:
-        return None
-    return int(year), int(month) if month else None, int(day) if day else None
+_BIRTH_DATE_REFUSALS = {
+    "format": _("Person %(row)s: write the birth date as DD.MM.YYYY, MM.YYYY or YYYY."),
+    "invalid": _("Person %(row)s: there is no such date as %(typed)s."),
+    "range": _("Person %(row)s: the birth year is out of range."),
+    "future": _("Person %(row)s: the birth date is in the future."),
+}
 
 
 def parse_birth_date(text: str, row: int = 1) -> tuple[int | None, int | None, int | None]:
@@ -53,36 +49,14 @@ def parse_birth_date(text: str, row: int = 1) -> tuple[int | None, int | None, i
     `row` is the person's number on the page: the message names it, since it is read
     at the top of a page that may hold eight people.
     """
-    text = text.strip()
-    if not text:
-        return None, None, None
-    parts = _date_parts(text)
-    if parts is None:
-        raise forms.ValidationError(
-            _("Person %(row)s: write the birth date as DD.MM.YYYY, MM.YYYY or YYYY."),
-            code="format",
-            params={"row": row},
-        )
-    year, month, day = parts
     try:
-        born = date(year, month or 1, day or 1)
-    except ValueError:
+        return read_birth_date(text, timezone.localdate())
+    except BirthDateError as refused:
         raise forms.ValidationError(
-            _("Person %(row)s: there is no such date as %(typed)s."),
-            code="invalid",
-            params={"row": row, "typed": text},
+            _BIRTH_DATE_REFUSALS[refused.code],
+            code=refused.code,
+            params={"row": row, "typed": text.strip()},
         ) from None
-    if not 1900 <= year <= timezone.localdate().year:
-        raise forms.ValidationError(
-            _("Person %(row)s: the birth year is out of range."), code="range", params={"row": row}
-        )
-    if born > timezone.localdate():
-        raise forms.ValidationError(
-            _("Person %(row)s: the birth date is in the future."),
-            code="future",
-            params={"row": row},
-        )
-    return year, month, day
 
 
 class MemberForm(forms.Form):

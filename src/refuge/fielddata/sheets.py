@@ -39,7 +39,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from refuge.core.birthdates import (
+    BirthDateError,
+    as_desk_writes_it,
+    looks_like_a_date,
+    read_birth_date,
+)
 from refuge.core.names.forms import surname_stem
 from refuge.core.names.split import sex_of_patronymic, split_full_name
 from refuge.core.names.translit import name_key
@@ -118,11 +124,6 @@ MAX_ODS_UNPACKED = 40 * 1024 * 1024
 HEADER_SCAN = 10
 
 _PHONE_JUNK = re.compile(r"[\s()\-.]")
-_DOTTED = re.compile(r"^(\d{1,2})[./\-](\d{1,2})[./\-](\d{2}|\d{4})(?:\s*(?:г\.?|р\.?))?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
-_YEAR = re.compile(r"^([12]\d{3})(?:\s*(?:г\.?|р\.?|г\.?\s*р\.?|р\.?\s*н\.?))?$")
-_SERIAL = re.compile(r"^\d{3,6}(?:\.0+)?$")
 _SETTLEMENT_PREFIX = re.compile(
     r"^(?:г|гор|город|с|село|пос|посёлок|поселок|пгт|смт|м|місто|д|дер|деревня|х|хутор|сл"
     r"|слобода|рп)\.?\s+",
@@ -322,7 +323,7 @@ def _field_of_values(sample: list[str]) -> str:
     if len(sample) < 2:
         return ""
     share = 0.8 * len(sample)
-    if sum(1 for v in sample if _DOTTED.match(v) or _ISO.match(v)) >= share:
+    if sum(1 for v in sample if looks_like_a_date(v)) >= share:
         return "birth_date"
     if sum(1 for v in sample if normal_phone(v) and len(_digits(v)) >= 10) >= share:
         return "phone"
@@ -365,47 +366,23 @@ class BadValue(ValueError):
     """A cell that cannot be read as its field; the message is in the user's language."""
 
 
+_BIRTH_DATE_REFUSALS = {
+    "format": gettext_lazy("write the date as 14.03.1948, 03.1948 or 1948, not «%(typed)s»"),
+    "invalid": gettext_lazy("there is no such date as %(typed)s"),
+    "range": gettext_lazy("the birth year %(year)s is out of range"),
+    "future": gettext_lazy("the birth date %(typed)s is in the future"),
+}
+
+
 def birth_text(text: str, today: date | None = None) -> str:
     """A birth date as the desk writes it (14.03.1948, 03.1948, 1948), from
     dd.mm.yyyy, d.m.yy, yyyy-mm-dd, mm.yyyy, yyyy or an Excel serial number."""
-    text = text.strip()
-    today = today or timezone.localdate()
-    if not text:
-        return ""
-    year: int
-    month: int | None = None
-    day: int | None = None
-    if m := _DOTTED.match(text):
-        day, month, year = int(m[1]), int(m[2]), int(m[3])
-        if len(m[3]) == 2:
-            year += 2000 if year <= today.year % 100 else 1900
-    elif m := _ISO.match(text):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := _MONTH_YEAR.match(text):
-        month, year = int(m[1]), int(m[2])
-    elif m := _YEAR.match(text):
-        year = int(m[1])  # 1000-2999 is a year: serials so low are births of 1902-1908
-    elif _SERIAL.match(text) and 367 <= float(text) <= 2958465:
-        # Excel's day count from 30.12.1899 (its 1900 leap-year bug is before day 61).
-        born = date(1899, 12, 30) + timedelta(days=int(float(text)))
-        year, month, day = born.year, born.month, born.day
-    else:
-        raise BadValue(_("write the date as 14.03.1948, 03.1948 or 1948, not «%(typed)s»") % {
-            "typed": text
-        })  # fmt: skip
     try:
-        born = date(year, month or 1, day or 1)
-    except ValueError:
-        raise BadValue(_("there is no such date as %(typed)s") % {"typed": text}) from None
-    if not 1900 <= year <= today.year:
-        raise BadValue(_("the birth year %(year)s is out of range") % {"year": year})
-    if born > today:
-        raise BadValue(_("the birth date %(typed)s is in the future") % {"typed": text})
-    if day:
-        return f"{day:02d}.{month:02d}.{year}"
-    if month:
-        return f"{month:02d}.{year}"
-    return str(year)
+        parts = read_birth_date(text, today or timezone.localdate(), lenient=True)
+    except BirthDateError as refused:
+        said = {"typed": text.strip(), "year": refused.year}
+        raise BadValue(str(_BIRTH_DATE_REFUSALS[refused.code]) % said) from None
+    return as_desk_writes_it(parts)
 
 
 _NEED_WORDS = {
