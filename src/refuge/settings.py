@@ -195,6 +195,9 @@ REFUGE_CAP_SENDER = os.environ.get("REFUGE_CAP_SENDER", "").strip()
 # PEM files: released warnings carry an enveloped XML signature when both are set.
 REFUGE_CAP_KEY = os.environ.get("REFUGE_CAP_KEY", "").strip()
 REFUGE_CAP_CERT = os.environ.get("REFUGE_CAP_CERT", "").strip()
+# The API's kept answers to registrations (they hold the household as it was shown) are
+# deleted this long after, by `refuge idempotency purge` (docs/API.md, docs/OPERATIONS.md).
+REFUGE_IDEMPOTENCY_RETENTION_HOURS = int(os.environ.get("REFUGE_IDEMPOTENCY_RETENTION_HOURS", 72))
 
 SESSION_COOKIE_AGE = 8 * 3600  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -46,4 +46,4 @@ class IdempotentRequest(models.Model):
     fingerprint = models.CharField(max_length=64)  # sha256 of the body as canonical JSON
     status = models.PositiveSmallIntegerField()
     response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # for the purge

@@ -150,3 +150,30 @@ def test_possible_duplicates_are_reported_not_merged_and_queued_for_tracing(worl
     assert b.json()["possible_duplicates"]["families"] == []
     assert b.json()["possible_duplicates"]["elsewhere"] == ["Шевченко Тарас"]
     assert str(first) not in str(b.json()["possible_duplicates"])
+
+
+def test_kept_answers_are_purged_after_their_retention_and_a_late_retry_saves_nothing(
+    world: World,
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from refuge.api.models import IdempotentRequest
+
+    client = bearer(token_for(world.users["registrar_a"]))
+    old, recent = uuid.uuid4(), uuid.uuid4()
+    assert post(client, family(), old).status_code == 201
+    assert post(client, family(phone="+7 910 555-01-02"), recent).status_code == 201
+    IdempotentRequest.objects.filter(key=old).update(
+        created_at=timezone.now() - timedelta(hours=73)
+    )
+
+    call_command("idempotency", "purge")  # the default retention, 72 hours
+
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == [recent]
+    late = post(client, family(), old)
+    assert late.status_code == 409 and "household" not in late.json()
+    assert Household.objects.filter(idempotency_key=old).count() == 1
+    assert post(client, family(phone="+7 910 555-01-02"), recent)["Idempotent-Replayed"] == "true"
