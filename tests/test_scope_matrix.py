@@ -265,6 +265,11 @@ def api_matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
         "api_webhook": (f"/api/v1/webhooks/{wh}/", webhook),
         "api_webhook@missing": ("/api/v1/webhooks/999999/", {**missing, "anonymous": 401}),
         "api_webhook_deliveries": (f"/api/v1/webhooks/{wh}/deliveries/", webhook),
+        # POST only: a GET is refused alike for every account (the POST: test_..._writes_...).
+        "api_webhook_resume": (
+            f"/api/v1/webhooks/{wh}/resume/",
+            {**dict.fromkeys(ROLES, 405), "anonymous": 401},
+        ),
         # Counts only; /metrics answers only REFUGE_METRICS_ALLOWED (none here): 404.
         "healthz": ("/healthz", {**dict.fromkeys(ROLES, 200), "anonymous": 200}),
         "metrics": ("/metrics", {**dict.fromkeys(ROLES, 404), "anonymous": 404}),
@@ -386,7 +391,8 @@ def test_every_link_in_a_roles_menu_opens_for_that_role(world: World, who: str) 
 def test_the_apis_writes_take_exactly_the_allowed_roles(world: World, who: str) -> None:
     """POST with an empty body: the allowed roles get as far as reading it (400), the
     others are refused before (403; anonymous 401). Registering is the registrars' alone,
-    as on the desk; every account may subscribe a webhook for itself."""
+    as on the desk; every account may subscribe a webhook for itself, and resume its own
+    (a national coordinator: any of the operation's)."""
     client = Client()
     if who != "anonymous":
         _, secret = do_create_token(
@@ -394,9 +400,13 @@ def test_the_apis_writes_take_exactly_the_allowed_roles(world: World, who: str) 
         )
         client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     registrar = who in ("registrar_a", "registrar_b")
+    owner_or_national = who in ("registrar_a", "national")  # the subscription's
     expected = {
         "/api/v1/households/": 401 if who == "anonymous" else 400 if registrar else 403,
         "/api/v1/webhooks/": 401 if who == "anonymous" else 400,
+        f"/api/v1/webhooks/{world.webhook}/resume/": (
+            401 if who == "anonymous" else 200 if owner_or_national else 404
+        ),
     }
     got = {
         path: client.post(path, {}, content_type="application/json").status_code

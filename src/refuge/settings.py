@@ -290,6 +290,8 @@ REFUGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("REFUGE_WEBHOOK_MAX_ATTEMPTS", 
 REFUGE_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("REFUGE_WEBHOOK_BACKOFF_SECONDS", "60"))
 # "Nearly full": places taken or reserved at or above this share of capacity (as /metrics).
 REFUGE_WEBHOOK_NEARLY_FULL = float(os.environ.get("REFUGE_WEBHOOK_NEARLY_FULL", "0.9"))
+# A subscription whose last N deliveries all failed (every attempt) is suspended.
+REFUGE_WEBHOOK_SUSPEND_AFTER = int(os.environ.get("REFUGE_WEBHOOK_SUSPEND_AFTER", "3"))
 # Each server process writes its request counts and latencies to files here, and /metrics
 # sums them (prometheus_client's multiprocess mode reads this variable when first
 # imported, in refuge/api/metrics.py); `refuge serve` empties the folder as it starts.

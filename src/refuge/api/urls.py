@@ -19,6 +19,9 @@ urlpatterns = [
     path("v1/webhooks/", webhooks.WebhookList.as_view(), name="api_webhooks"),
     path("v1/webhooks/<int:pk>/", webhooks.WebhookDetail.as_view(), name="api_webhook"),
     path(
+        "v1/webhooks/<int:pk>/resume/", webhooks.WebhookResume.as_view(), name="api_webhook_resume"
+    ),
+    path(
         "v1/webhooks/<int:pk>/deliveries/",
         webhooks.WebhookDeliveries.as_view(),
         name="api_webhook_deliveries",

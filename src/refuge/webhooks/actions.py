@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -101,6 +102,43 @@ def do_remove_subscription(*, actor: Actor, subscription: Subscription) -> Subsc
             subscription.save(update_fields=["removed_at", "removed_by"])
             do_record(actor=actor, action=A.CHANGE, object_type="webhook",
                       object_id=subscription.pk, summary="removed")  # fmt: skip
+    return subscription
+
+
+def do_suspend_if_failing(subscription: Subscription) -> bool:
+    """After a delivery failed for good: suspend the subscription if its last
+    REFUGE_WEBHOOK_SUSPEND_AFTER finished deliveries all failed. True when it did."""
+    n = settings.REFUGE_WEBHOOK_SUSPEND_AFTER
+    if n < 1 or subscription.suspended_at is not None or subscription.removed_at is not None:
+        return False
+    finished = subscription.deliveries.filter(
+        state__in=[Delivery.State.DELIVERED, Delivery.State.FAILED]
+    ).order_by("-pk")
+    last = list(finished.values_list("state", flat=True)[:n])
+    if len(last) < n or any(state != Delivery.State.FAILED for state in last):
+        return False
+    with transaction.atomic():
+        subscription.suspended_at = timezone.now()
+        subscription.suspended_reason = (
+            f"the last {n} deliveries failed after every attempt"  # English: the audit's
+        )
+        subscription.save(update_fields=["suspended_at", "suspended_reason"])
+        do_record(actor=Actor(user=None, membership=None), action=A.CHANGE,
+                  object_type="webhook", object_id=subscription.pk,
+                  summary=f"suspended: {subscription.suspended_reason}")  # fmt: skip
+    return True
+
+
+def do_resume_subscription(*, actor: Actor, subscription: Subscription) -> Subscription:
+    """Send to it again, from the next event on (what came while suspended is not sent)."""
+    if not may_manage(actor, subscription.owner):
+        raise PermissionDenied
+    with transaction.atomic():
+        if subscription.suspended_at is not None:
+            subscription.suspended_at, subscription.suspended_reason = None, ""
+            subscription.save(update_fields=["suspended_at", "suspended_reason"])
+            do_record(actor=actor, action=A.CHANGE, object_type="webhook",
+                      object_id=subscription.pk, summary="resumed")  # fmt: skip
     return subscription
 
 

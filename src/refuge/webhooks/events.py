@@ -29,7 +29,10 @@ SHELTER_EVENTS = (
 
 def _subscribers(operation_id: int, event: str) -> list[Subscription]:
     live = Subscription.objects.filter(
-        operation_id=operation_id, removed_at__isnull=True, owner__is_active=True
+        operation_id=operation_id,
+        removed_at__isnull=True,
+        suspended_at__isnull=True,
+        owner__is_active=True,
     ).select_related("owner")
     return [s for s in live if event in s.events]
 

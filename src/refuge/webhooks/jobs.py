@@ -3,7 +3,9 @@
 An attempt is recorded whatever happens (status code, error, duration). A receiver that
 does not answer 2xx within REFUGE_WEBHOOK_TIMEOUT seconds is tried again after
 REFUGE_WEBHOOK_BACKOFF_SECONDS × 2^(attempt − 1) (capped at six hours), through the job
-queue's `RetryLater`; after REFUGE_WEBHOOK_MAX_ATTEMPTS attempts the delivery is failed.
+queue's `RetryLater`; after REFUGE_WEBHOOK_MAX_ATTEMPTS attempts the delivery is failed,
+and a subscription whose last REFUGE_WEBHOOK_SUSPEND_AFTER deliveries all failed is
+suspended (its waiting deliveries are cancelled at their next attempt, as on removal).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 from refuge.jobs import queue
 from refuge.jobs.models import Job
 from refuge.webhooks import signing, transport
+from refuge.webhooks.actions import do_suspend_if_failing
 from refuge.webhooks.models import Attempt, Delivery
 
 MAX_DELAY = 6 * 3600
@@ -48,7 +51,8 @@ def deliver(job: Job) -> dict[str, Any]:
     if delivery.state != Delivery.State.PENDING:
         return {"state": delivery.state}
     subscription = delivery.subscription
-    if subscription.removed_at is not None or not subscription.owner.is_active:
+    gone = subscription.removed_at is not None or subscription.suspended_at is not None
+    if gone or not subscription.owner.is_active:
         delivery.state, delivery.next_attempt_at = Delivery.State.CANCELLED, None
         delivery.save(update_fields=["state", "next_attempt_at"])
         return {"state": delivery.state}
@@ -73,6 +77,7 @@ def deliver(job: Job) -> dict[str, Any]:
     if job.attempts >= job.max_attempts:
         delivery.state, delivery.next_attempt_at = Delivery.State.FAILED, None
         delivery.save(update_fields=["state", "next_attempt_at", "attempts"])
+        do_suspend_if_failing(subscription)
         raise RuntimeError(f"gave up after {delivery.attempts} attempts: {outcome.error}")
     delay = backoff(delivery.attempts)
     delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)

@@ -34,6 +34,11 @@ class Subscription(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when its last REFUGE_WEBHOOK_SUSPEND_AFTER deliveries all failed: nothing more is
+    # queued for it (a dead receiver would otherwise take every event's retries for hours)
+    # until its owner or a national coordinator resumes it.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -13,7 +13,9 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subscription
-        fields = ["id", "owner", "url", "events", "label", "created_at"]
+        fields = ["id", "owner", "url", "events", "label", "created_at", "suspended_at",
+                  "suspended_reason"]  # fmt: skip
+        read_only_fields = ["suspended_at", "suspended_reason"]
 
 
 class CreatedSubscriptionSerializer(SubscriptionSerializer):

@@ -5,7 +5,9 @@ unless it lies in a network listed in REFUGE_WEBHOOK_ALLOWED_NETWORKS (the opera
 choice, e.g. a partner across a VPN, or 127.0.0.1/32 in tests). The check runs when the
 subscription is made and again at every attempt, and the connection goes to the address
 that passed the check (not to a second lookup that DNS could answer differently).
-A redirect is not followed: a 3xx is a failed attempt.
+A redirect is not followed: a 3xx is a failed attempt. The reasons a URL is refused are
+in the subscriber's language; an attempt's record is written by the worker, in the
+default language.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_READ = 64 * 1024  # of the receiver's answer: we keep its status, not its body
 
@@ -46,17 +49,17 @@ def check_url(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url.strip())
         parts.hostname  # noqa: B018 (reading it checks an IPv6 literal's brackets)
     except ValueError:
-        raise Refused("this is not a URL") from None
+        raise Refused(_("this is not a URL")) from None
     if parts.scheme not in ("http", "https"):
-        raise Refused("the URL must start with http:// or https://")
+        raise Refused(_("the URL must start with http:// or https://"))
     if not parts.hostname:
-        raise Refused("the URL has no host")
+        raise Refused(_("the URL has no host"))
     if parts.username or parts.password:
-        raise Refused("the URL must not carry a user name or password")
+        raise Refused(_("the URL must not carry a user name or password"))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise Refused("the URL's port is not a number from 1 to 65535") from None
+        raise Refused(_("the URL's port is not a number from 1 to 65535")) from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port, path
 
@@ -66,14 +69,15 @@ def resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise Refused(f"the host {host} cannot be resolved") from None
+        raise Refused(_("the host %(host)s cannot be resolved") % {"host": host}) from None
     addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not address_allowed(address):
             raise Refused(
-                f"{host} resolves to {address}, a private or reserved address; such receivers "
-                "are allowed only in REFUGE_WEBHOOK_ALLOWED_NETWORKS"
-            )
+                _("%(host)s resolves to %(address)s, a private or reserved address; such "
+                  "receivers are allowed only in REFUGE_WEBHOOK_ALLOWED_NETWORKS")
+                % {"host": host, "address": address}
+            )  # fmt: skip
     return addresses[0]
 
 

@@ -70,6 +70,22 @@ class WebhookDetail(ApiView, generics.RetrieveDestroyAPIView):
         actions.do_remove_subscription(actor=self.request.actor, subscription=instance)  # type: ignore[attr-defined]
 
 
+class WebhookResume(ApiView, generics.GenericAPIView):
+    """Send to a suspended subscription again, from the next event on."""
+
+    serializer_class = s.SubscriptionSerializer
+    queryset = Subscription.objects.all()
+
+    def get_queryset(self) -> QuerySet[Subscription]:
+        return actions.subscriptions_for(self.request.actor)  # type: ignore[attr-defined]
+
+    @extend_schema(request=None, responses={200: s.SubscriptionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        subscription = self.get_object()
+        actions.do_resume_subscription(actor=request.actor, subscription=subscription)  # type: ignore[attr-defined]
+        return Response(s.SubscriptionSerializer(subscription).data)
+
+
 class NewestFirst(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"

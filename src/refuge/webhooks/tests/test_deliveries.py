@@ -199,3 +199,48 @@ def test_each_attempt_checks_the_address_again(world: World) -> None:
     assert receiver.received == []
     (attempt,) = Delivery.objects.get().tries.all()
     assert attempt.status_code is None and "127.0.0.1, a private or reserved" in attempt.error
+
+
+@LOCAL
+@override_settings(REFUGE_WEBHOOK_MAX_ATTEMPTS=2, REFUGE_WEBHOOK_SUSPEND_AFTER=3)
+def test_a_receiver_that_keeps_failing_is_suspended_until_its_owner_resumes_it(
+    world: World,
+) -> None:
+    from refuge.audit.models import AuditEvent
+
+    client = bearer(token_for(world.users["national"]))
+
+    def capacity_changes(n: int, start: int) -> None:
+        for k in range(n):
+            do_change_status(shelter=world.shelter_b, status="open", capacity=start + k,
+                             at=datetime.now(MSK), reason="раскладушки")  # fmt: skip
+            for _ in range(3):
+                work_once()
+                wait_is_over()
+
+    with Receiver([500, 500, 204, 500]) as receiver:  # one delivered, then down for good
+        hook = subscribe(client, receiver.url, ["shelter.capacity_changed"])
+        capacity_changes(3, start=100)
+        states = list(Delivery.objects.order_by("pk").values_list("state", flat=True))
+        assert states == ["failed", "delivered", "failed"]  # not three failures in a row
+        assert client.get(f"/api/v1/webhooks/{hook['id']}/").json()["suspended_at"] is None
+
+        capacity_changes(3, start=110)
+        listed = client.get(f"/api/v1/webhooks/{hook['id']}/").json()
+        assert listed["suspended_at"] is not None
+        assert "last 3 deliveries failed" in listed["suspended_reason"]
+        queued = Delivery.objects.count()
+        capacity_changes(2, start=120)  # suspended: nothing is queued for it
+        assert Delivery.objects.count() == queued
+        suspended = AuditEvent.objects.filter(object_type="webhook", summary__startswith="susp")
+        assert suspended.count() == 1 and suspended.get().user is None
+
+        other = bearer(token_for(world.users["registrar_a"]))
+        assert other.post(f"/api/v1/webhooks/{hook['id']}/resume/").status_code == 404
+        resumed = client.post(f"/api/v1/webhooks/{hook['id']}/resume/")
+        assert resumed.status_code == 200 and resumed.json()["suspended_at"] is None
+        receiver.answers[:] = [204]
+        before = len(receiver.received)
+        capacity_changes(1, start=130)
+        assert len(receiver.received) == before + 1
+        assert Delivery.objects.order_by("-pk").first().state == "delivered"  # type: ignore[union-attr]

@@ -144,6 +144,11 @@ def test_private_and_odd_addresses_are_refused_by_default(world: World) -> None:
         assert response.status_code == 400, url
         assert why in response.json()["url"][0], (url, response.json())
     assert not Subscription.objects.exists()
+    for language, why in (("ru", "частный или зарезервированный"), ("uk", "приватну")):
+        response = client.post("/api/v1/webhooks/", {"url": "http://10.20.0.7/hook",
+                               "events": ["alert.released"]}, content_type="application/json",
+                               HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+        assert response.status_code == 400 and why in response.json()["url"][0], language
     # A public address is accepted (nothing is sent until an event happens).
     subscribe(client, "https://8.8.8.8/refuge-hook", ["alert.released"])
     with override_settings(REFUGE_WEBHOOK_ALLOWED_NETWORKS=["10.20.0.0/16"]):

@@ -1,5 +1,5 @@
 """refuge webhook add USERNAME URL --event E [--event E …] [--label L]   (prints the secret once)
-refuge webhook list [USERNAME] | remove ID | deliveries ID [--limit N]
+refuge webhook list [USERNAME] | remove ID | resume ID | deliveries ID [--limit N]
 
 Run by the operator at the server, acting for the account (as `refuge token`): the audit
 trail records the account.
@@ -14,6 +14,7 @@ from refuge.webhooks.actions import (
     deliveries_of,
     do_create_subscription,
     do_remove_subscription,
+    do_resume_subscription,
 )
 from refuge.webhooks.models import Event, Subscription
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         listing.add_argument("username", nargs="?")
         remove = sub.add_parser("remove")
         remove.add_argument("id", type=int)
+        resume = sub.add_parser("resume", help="send to a suspended subscription again")
+        resume.add_argument("id", type=int)
         deliveries = sub.add_parser("deliveries")
         deliveries.add_argument("id", type=int)
         deliveries.add_argument("--limit", type=int, default=50)
@@ -61,8 +64,9 @@ class Command(BaseCommand):
         if o["username"]:
             live = live.filter(owner=_account(o["username"]))
         for s in live:
+            state = f"suspended {s.suspended_at:%Y-%m-%d %H:%M}" if s.suspended_at else "live"
             self.stdout.write(
-                f"{s.pk}\t{s.owner.username}\t{s.url}\t{','.join(s.events)}\t{s.label}"
+                f"{s.pk}\t{s.owner.username}\t{s.url}\t{','.join(s.events)}\t{s.label}\t{state}"
             )
 
     def _remove(self, o) -> None:  # type: ignore[no-untyped-def]
@@ -72,6 +76,13 @@ class Command(BaseCommand):
         except PermissionDenied:
             raise CommandError("not allowed") from None
         self.stdout.write(f"webhook {subscription.pk} removed")
+
+    def _resume(self, o) -> None:  # type: ignore[no-untyped-def]
+        subscription = self._subscription(o["id"])
+        if subscription.removed_at is not None:
+            raise CommandError(f"webhook {subscription.pk} was removed; add it again")
+        do_resume_subscription(actor=_actor(subscription.owner), subscription=subscription)
+        self.stdout.write(f"webhook {subscription.pk} resumed")
 
     def _deliveries(self, o) -> None:  # type: ignore[no-untyped-def]
         subscription = self._subscription(o["id"])
