@@ -76,8 +76,18 @@ def home(request: HttpRequest) -> HttpResponse:
     elif actor.has_role(R.SHELTER_MANAGER):
         work["shelters"] = landing.my_shelters(actor)
     elif actor.has_role(*COORDINATORS):
-        work["report"] = sitrep(actor.membership.operation, timezone.now())  # type: ignore[union-attr]
+        report = sitrep(actor.membership.operation, timezone.now())  # type: ignore[union-attr]
+        work["report"] = report
         work["filling"] = landing.shelters_about_to_fill(actor)
+        region = actor.membership.region  # type: ignore[union-attr]
+        if actor.has_role(R.REGIONAL_COORDINATOR) and region is not None:
+            # Their region's shelters beside the operation's totals, each figure named.
+            work["my_region"] = {
+                "name": region.name,
+                "occupants": next(
+                    (r.occupants for r in report.by_region if r.region == region.code), 0
+                ),
+            }
     elif actor.has_role(R.TRACING_OFFICER):
         work["tracing"] = landing.tracing_work(actor)
     return render(request, "desks/home.html", {"actor": actor, **work})

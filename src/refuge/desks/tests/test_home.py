@@ -12,7 +12,7 @@ from refuge.desks.tests.world import MSK, World, register
 from refuge.geo.models import Settlement
 from refuge.registry.actions import MemberData, Registration, do_register_households
 from refuge.registry.models import Household
-from refuge.shelters.actions import do_assign, do_change_status
+from refuge.shelters.actions import Arrival, do_assign, do_change_status, do_check_in
 from refuge.tracing.models import DuplicateCandidate, Enquiry
 
 
@@ -96,6 +96,32 @@ def test_coordinators_land_on_the_report_and_the_shelters_about_to_fill(world: W
     assert "ПВР на грани заполнения (занято или забронировано 90 % мест и более)" in ru
     regional = _home(world, "regional")  # Kursk oblast only
     assert "Shelter A" in regional and "Shelter B" not in regional
+
+
+def test_a_regional_coordinator_sees_their_regions_sheltered_beside_the_operations(
+    world: World,
+) -> None:
+    """The walk found the regional landing page giving the operation's total under the
+    same words as the region's lists: each figure now says whose it is."""
+    now = datetime.now(MSK)
+    do_check_in([Arrival(world.household_a, world.shelter_a, now, reserved=True),
+                 Arrival(world.household_b, world.shelter_b, now, reserved=True)])  # fmt: skip
+    in_a = world.household_a.members.count()
+    in_both = in_a + world.household_b.members.count()
+    regional = _home(world, "regional", "ru")
+    region = re.search(r'id="region-sheltered">([^<]+)</b>([^<]+)<', regional)
+    assert region and (region[1], region[2]) == (
+        str(in_a),
+        "в пунктах временного размещения (регион: Курская область)",
+    )
+    total = re.search(r'id="operation-sheltered">([^<]+)</b>([^<]+)<', regional)
+    assert total and (total[1], total[2]) == (
+        str(in_both),
+        "в пунктах временного размещения, все регионы операции",
+    )
+    national = _home(world, "national")
+    assert 'id="region-sheltered"' not in national
+    assert re.search(rf'id="operation-sheltered">{in_both}</b>in temporary shelters<', national)
 
 
 def test_a_shelter_at_89_percent_is_not_yet_about_to_fill(world: World) -> None:
