@@ -17,17 +17,11 @@ from refuge.geo.models import Region, Settlement
 from refuge.geo.selectors import region_choices
 from refuge.movements.models import Movement
 from refuge.registry.actions import MemberData, document_key
-from refuge.registry.models import Destination, Person, ReceptionPoint
+from refuge.registry.models import NEED_LABELS, Destination, Person, ReceptionPoint
 from refuge.shelters.models import Status
 
 MAX_MEMBER_ROWS = 30
-NEED_FIELDS = (
-    ("wheelchair", _("Wheelchair")),
-    ("medical", _("Medical care")),
-    ("pregnant", _("Pregnant")),
-    ("unaccompanied_minor", _("Unaccompanied minor")),
-    ("elderly_alone", _("Elderly, alone")),
-)
+NEED_FIELDS = tuple(NEED_LABELS.items())
 # A row counts as a person once any of these is filled: a family name or a sex alone is
 # what the page carries over to a new row, not something the registrar typed.
 PERSON_FIELDS = ("given_name", "patronymic", "birth_date", "document_number") + tuple(

@@ -8,8 +8,9 @@ report need is collected.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from refuge.core.birthdates import as_desk_writes_it
 from refuge.geo.models import Region, Settlement
 from refuge.operations.models import Operation
 
@@ -60,6 +61,16 @@ class Household(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["operation", "registered_at"])]
+
+
+# The needs a person may have, with the words the desk shows for them.
+NEED_LABELS = {
+    "wheelchair": gettext_lazy("Wheelchair"),
+    "medical": gettext_lazy("Medical care"),
+    "pregnant": gettext_lazy("Pregnant"),
+    "unaccompanied_minor": gettext_lazy("Unaccompanied minor"),
+    "elderly_alone": gettext_lazy("Elderly, alone"),
+}
 
 
 class Person(models.Model):
@@ -135,6 +146,16 @@ class Person(models.Model):
         if self.birth_day is None:
             return f"{self.birth_year}-{self.birth_month:02d}"
         return f"{self.birth_year}-{self.birth_month:02d}-{self.birth_day:02d}"
+
+    @property
+    def birth_date_shown(self) -> str:
+        """As the desk writes it, 14.03.1948 (birth_date_display is ISO, for files)."""
+        return as_desk_writes_it((self.birth_year, self.birth_month, self.birth_day))
+
+    @property
+    def needs_shown(self) -> list[str]:
+        """The needs in the reader's language, in the desk's order."""
+        return [str(label) for code, label in NEED_LABELS.items() if code in self.needs]
 
     @property
     def needs(self) -> frozenset[str]:
