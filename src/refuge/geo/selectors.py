@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from refuge.core.names.collation import name_sort_key
 from refuge.geo.models import Region, Settlement
 
 CACHE_SECONDS = 300
@@ -26,7 +27,8 @@ def settlement_labels() -> list[str]:
 
 
 def region_choices() -> list[tuple[int, str]]:
-    """(pk, name) of every region in the active language, in ISO code order."""
+    """(pk, name) of every region in the active language, in that language's alphabetical
+    order (by ISO code, Чеченская came after Бурятия)."""
     return cache.get_or_set(_key("region-choices"), _region_choices, CACHE_SECONDS)
 
 
@@ -40,4 +42,6 @@ def _settlement_labels() -> list[str]:
 
 
 def _region_choices() -> list[tuple[int, str]]:
-    return [(r.pk, r.name) for r in Region.objects.all()]
+    language = get_language() or "en"
+    regions = [(r.pk, r.name) for r in Region.objects.all()]
+    return sorted(regions, key=lambda choice: name_sort_key(choice[1], language))
