@@ -216,3 +216,32 @@ def test_the_duplicate_warning_on_a_phone_and_a_desktop_in_russian(
         assert box["x"] + box["width"] <= width  # no sideways scrolling on a phone
         shots(page, f"warning-ru-{width}")
         page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shelter_manager_checks_a_family_in_on_a_phone_in_russian(
+    live_server, browser, shots
+) -> None:  # type: ignore[no-untyped-def]
+    """The walk found "Заселить" past the right edge of a 360 px screen: each expected
+    household is now a card with its button in reach, and the page never scrolls sideways."""
+    world = build_world()
+    page = _sign_in(browser, live_server, "manager")
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
+    page.goto(f"{live_server.url}/desk/shelters/{world.shelter_a.pk}/")
+    n = world.household_a.members.count()
+    button = page.get_by_role("button", name=f"Заселить ({n})")
+    box = button.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    label = page.locator("table.residents td[data-label]").first.evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    assert label == '"Члены семьи: "'  # each cell says what it is, the header row hidden
+    shots(page, "shelter-expected-ru-360")
+    button.click()
+    page.locator("#residents").wait_for()
+    assert (
+        Movement.objects.filter(household=world.household_a, kind=Movement.Kind.CHECKED_IN).count()
+        == n
+    )
+    shots(page, "shelter-inside-ru-360")
