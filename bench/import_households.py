@@ -7,8 +7,10 @@ A scratch database gets the gazetteer, the Kursk-2024 operation and one receptio
 point: with `--scale S` the operation is the scenario loaded at that scale (its
 registry indexed, so every member is checked against it; its shelters, whose free
 places the shelter-bound households take), without it an empty registry and two open
-shelters. A Kobo-shaped export of `--households` submissions (one to seven members,
-the test generator's Cyrillic families) is written, then `refuge import kobo FILE
+shelters. A Kobo-shaped export of `--households` submissions is written, drawn by the
+population generator (core/population: household types of the border districts, names
+with their real frequencies, partial birth dates, shared phones as families have them;
+`realistic_rows`), then `refuge import kobo FILE
 --apply` runs in its own process and is timed from start to exit (reading, the dry-run
 check, the duplicate check, registration, blocking keys, ledger events, placement).
 Peak RSS is that process's own (wait4), as are its CPU seconds. The linkage model is
@@ -21,6 +23,8 @@ import argparse
 import json
 import os
 import platform
+import random
+import uuid
 import subprocess
 import sys
 import tempfile
@@ -79,6 +83,49 @@ print(json.dumps({
 """
 
 
+def realistic_rows(n: int, origins: list[str], point: str, seed: int = 12) -> list:  # type: ignore[type-arg]
+    """Submissions as a reception point's tablets collect them: the population generator's
+    households (real name frequencies, so namesakes as often as in life, not the test
+    generator's seven families and five given names, which made every household a
+    namesake of hundreds), each member's birth date as precise as it is known."""
+    from refuge.core.population.households import HouseholdMaker
+    from refuge.fielddata.tests.exportfiles import Household
+
+    rng = random.Random(seed)
+    maker = HouseholdMaker(random.Random(seed + 1))
+    rows = []
+    for i in range(n):
+        made = maker.make()
+        members = [
+            {
+                "family_name": m.family_name,
+                "given_name": m.given_name,
+                "patronymic": m.patronymic,
+                "sex": m.sex,
+                "birth_date": ".".join(
+                    f"{part:02d}" for part in (m.birth_day, m.birth_month) if part is not None
+                )
+                + ("." if m.birth_month else "")
+                + str(m.birth_year),
+                "needs": " ".join(sorted(m.needs)),
+            }
+            for m in made.members
+        ]
+        day, minute = rng.randint(7, 20), rng.randint(0, 12 * 60 - 1)
+        rows.append(
+            Household(
+                key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                origin=rng.choice(origins),
+                point=point,
+                submitted=f"2024-08-{day:02d}T{8 + minute // 60:02d}:{minute % 60:02d}:00",
+                members=members,
+                size=str(made.size),
+                values={"phone": made.phone},
+            )
+        )
+    return rows
+
+
 def refuge(env: dict[str, str], *args: str) -> str:
     return subprocess.run(
         [sys.executable, "-m", "refuge", *args], env=env, capture_output=True, text=True,
@@ -101,7 +148,7 @@ def main() -> None:
             refuge(env, "scenario", "load", "kursk-2024", "--scale", str(args.scale))
             refuge(env, "tracing", "index")
         setup = json.loads(refuge(env, "shell", "-v", "0", "-c", SETUP))
-        rows = exportfiles.households(
+        rows = realistic_rows(
             args.households, [f"s{pk}" for pk in setup["origins"]], f"p{setup['point']}"
         )
         export = exportfiles.kobo_xlsx(Path(tempfile.mkdtemp(dir=tmp)) / "kobo.xlsx", rows)
