@@ -14,6 +14,7 @@ comparisons and the reference model.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
 
+from refuge import bulk
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
     REFERENCE_RECORDS,
@@ -242,6 +245,11 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
     The desk checked the operation's registry before the new person was in it, so no
     pair joins a person to themself or to their own household.
     """
+    if not pairs:
+        return
+    if bulk.copies():
+        _copy_pairs(operation_id, pairs)
+        return
     rows = [
         DuplicateCandidate.between(
             p.registered_id,
@@ -253,8 +261,35 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
         )
         for p in pairs
     ]
-    if rows:
-        DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
+    DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _copy_pairs(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
+    """`queue_for_review`'s rows by COPY into a scratch table, then one INSERT that skips
+    pairs already queued (as bulk_create's ignore_conflicts did)."""
+    now = timezone.now()
+    rows, seen = [], set()
+    for p in pairs:
+        left, right = sorted((p.registered_id, p.other_id))
+        if (left, right) not in seen:
+            seen.add((left, right))
+            rows.append((operation_id, left, right, p.probability, json.dumps(p.evidence), now))
+    columns = ("operation_id", "left_id", "right_id", "probability", "evidence", "found_at")
+    names = ", ".join(columns)
+    table = connection.ops.quote_name(DuplicateCandidate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS queued_pair (operation_id bigint, "
+            "left_id bigint, right_id bigint, probability double precision, evidence jsonb, "
+            "found_at timestamptz) ON COMMIT DELETE ROWS"
+        )
+        bulk.insert_rows("queued_pair", columns, rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}, status, source) SELECT {names}, %s, %s "
+            "FROM queued_pair ON CONFLICT DO NOTHING",
+            [DuplicateCandidate.Status.OPEN, DuplicateCandidate.Source.REGISTRATION],
+        )
+        cursor.execute("DELETE FROM queued_pair")
 
 
 # Keys per candidate query: well under SQLite's 32,766 variables.
@@ -411,9 +446,21 @@ def _matches(
 
 
 def index_people(people: Sequence[Registered]) -> list[list[int]]:
-    """Write the blocking keys of persons just registered; returns each one's keys."""
+    """Write the blocking keys of persons just registered; returns each one's keys.
+
+    Persons registered in the caller's transaction: no other process can see them yet,
+    let alone have indexed them, so on PostgreSQL the rows are streamed with COPY
+    rather than inserted with a conflict check.
+    """
     hashed = hashed_keys([p.record for p in people])
-    _insert_keys(list(people), hashed)
+    if bulk.copies():
+        bulk.insert_rows(
+            NameKey._meta.db_table,
+            ("person_id", "operation_id", "key"),
+            ((p.person_id, p.operation_id, k) for p, keys in zip(people, hashed) for k in keys),
+        )
+    else:
+        _insert_keys(list(people), hashed)
     return hashed
 
 
