@@ -1,7 +1,7 @@
 """Importing a KoboToolbox XLSX export: households per second and the import's peak RSS.
 
     .venv/bin/python bench/import_households.py [--households 500] [--database sqlite|postgres]
-                                                [--scale 1]
+                                                [--scale 1] [--keep-db NAME] [--profile FILE]
 
 A scratch database gets the gazetteer, the Kursk-2024 operation and one reception
 point: with `--scale S` the operation is the scenario loaded at that scale (its
@@ -24,18 +24,18 @@ import json
 import os
 import platform
 import random
-import uuid
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratchdb import scratch_env  # noqa: E402
+from scratchdb import is_loaded, scratch_env  # noqa: E402
 
 SETUP = """
 import json
@@ -94,7 +94,7 @@ def realistic_rows(n: int, origins: list[str], point: str, seed: int = 12) -> li
     rng = random.Random(seed)
     maker = HouseholdMaker(random.Random(seed + 1))
     rows = []
-    for i in range(n):
+    for _ in range(n):
         made = maker.make()
         members = [
             {
@@ -126,6 +126,13 @@ def realistic_rows(n: int, origins: list[str], point: str, seed: int = 12) -> li
     return rows
 
 
+def load_scenario(env: dict[str, str], scale: float) -> None:
+    refuge(env, "migrate", "--verbosity", "0")
+    if scale:
+        refuge(env, "scenario", "load", "kursk-2024", "--scale", str(scale))
+        refuge(env, "tracing", "index")
+
+
 def refuge(env: dict[str, str], *args: str) -> str:
     return subprocess.run(
         [sys.executable, "-m", "refuge", *args], env=env, capture_output=True, text=True,
@@ -139,14 +146,20 @@ def main() -> None:
     p.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     p.add_argument("--scale", type=float, default=0, help="load kursk-2024 at this scale first")
     p.add_argument("--profile", type=Path, help="run the import under cProfile, stats to FILE")
+    p.add_argument(
+        "--keep-db",
+        help="PostgreSQL database kept with the --scale scenario loaded and indexed (made "
+        "when absent); each run imports into a copy of it",
+    )
     args = p.parse_args()
     from refuge.fielddata.tests import exportfiles
 
-    with scratch_env(args.database) as (env, tmp):
-        refuge(env, "migrate", "--verbosity", "0")
-        if args.scale:
-            refuge(env, "scenario", "load", "kursk-2024", "--scale", str(args.scale))
-            refuge(env, "tracing", "index")
+    if args.keep_db and not is_loaded(args.keep_db):
+        with scratch_env("postgres", keep=args.keep_db) as (env, _):
+            load_scenario(env, args.scale)
+    with scratch_env(args.database, template=args.keep_db) as (env, tmp):
+        if not args.keep_db:
+            load_scenario(env, args.scale)
         setup = json.loads(refuge(env, "shell", "-v", "0", "-c", SETUP))
         rows = realistic_rows(
             args.households, [f"s{pk}" for pk in setup["origins"]], f"p{setup['point']}"

@@ -257,7 +257,9 @@ def _register_copied(
         household._state.adding, household._state.db = False, "default"
         households.append(household)
         mine = [next(person_ids) for _ in r.members]
-        persons.extend((pid, hid, *_person_values(m), now) for pid, m in zip(mine, r.members))
+        persons.extend(
+            (pid, hid, *_person_values(m), now) for pid, m in zip(mine, r.members, strict=True)
+        )
         events.extend(_events(operation.pk, household, r, mine, recorded_by))
     bulk.insert_rows(Person._meta.db_table, PERSON_COLUMNS, persons)
     record_events(events)

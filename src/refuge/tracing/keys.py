@@ -457,7 +457,11 @@ def index_people(people: Sequence[Registered]) -> list[list[int]]:
         bulk.insert_rows(
             NameKey._meta.db_table,
             ("person_id", "operation_id", "key"),
-            ((p.person_id, p.operation_id, k) for p, keys in zip(people, hashed) for k in keys),
+            (
+                (p.person_id, p.operation_id, k)
+                for p, keys in zip(people, hashed, strict=True)
+                for k in keys
+            ),
         )
     else:
         _insert_keys(list(people), hashed)
