@@ -407,13 +407,17 @@ def _matches(
     one call gives each the score it would get alone; a row's matches keep the order
     (weight, then candidate id) they would have alone.
     """
-    li, ri, registered = [], [], []
+    # Each candidate's features once, however many query rows it is paired with (a
+    # common name is a candidate of many members of a batch).
+    li, ri, registered, row_of = [], [], [], {}
     for q, ids in enumerate(wanted):
         for pid in ids:
             if pid in people:
                 li.append(q)
-                ri.append(len(registered))
-                registered.append(people[pid])
+                if pid not in row_of:
+                    row_of[pid] = len(registered)
+                    registered.append(people[pid])
+                ri.append(row_of[pid])
     results: list[list[Match]] = [[] for _ in range(len(query))]
     if not registered:
         return results
@@ -422,7 +426,7 @@ def _matches(
         model = model.against(registry_size, REFERENCE_RECORDS)
     pairs = score(
         model, query, np.asarray(li, dtype=np.int64),
-        build_features([p.record for p in registered]), np.arange(len(registered), dtype=np.int64),
+        build_features([p.record for p in registered]), np.asarray(ri, dtype=np.int64),
     )  # fmt: skip
     decisions = pairs.decisions(0.99, REVIEW_PROBABILITY)
     for k in np.argsort(-pairs.weight, kind="stable").tolist():
@@ -434,7 +438,7 @@ def _matches(
         )
         results[li[k]].append(
             Match(
-                registered[k], probability, decisions[k], evidence, against, bool(pairs.swapped[k])
+                registered[ri[k]], probability, decisions[k], evidence, against, bool(pairs.swapped[k])
             )
         )
     found_ids = {m.person.person_id for found in results for m in found}
