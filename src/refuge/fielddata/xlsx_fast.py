@@ -140,6 +140,9 @@ def _rows(
     last = done = 0
     header: list[str] = []
     columns: dict[str, int] = {}
+    # One object per repeated short value (names, dates, places, codes): a 100,000-household
+    # export is four million cells, most of them repeats.
+    known: dict[str, str] = {}
     with archive.open(path) as source:
         events = etree.iterparse(source, events=("end",), tag=(DIMENSION, ROW), **_parser_args())
         for _, element in events:
@@ -170,7 +173,8 @@ def _rows(
                         raise Unusual("a formula in the header")  # openpyxl keeps its text
                     name = header[column - 1] if column - 1 < len(header) else column
                     raise BadFile(f"{title}, row {number}, {name}: a formula; exports have none")
-                values[column - 1] = _value(cell, strings, dates)
+                text = _value(cell, strings, dates)
+                values[column - 1] = known.setdefault(text, text) if len(text) <= 24 else text
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]

@@ -481,7 +481,7 @@ class CandidateCache:
     loaded dropped first, so memory stays bounded whatever the file's size.
     """
 
-    def __init__(self, limit: int = 150_000) -> None:
+    def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit
         self.people: dict[int, Registered] = {}
         self.chunks: dict[int, tuple[list[int], FeatureTable]] = {}  # serial -> ids, rows
