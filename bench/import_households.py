@@ -12,7 +12,8 @@ population generator (core/population: household types of the border districts, 
 with their real frequencies, partial birth dates, shared phones as families have them;
 `realistic_rows`), then `refuge import kobo FILE
 --apply` runs in its own process and is timed from start to exit (reading, the dry-run
-check, the duplicate check, registration, blocking keys, ledger events, placement).
+check, the duplicate check, registration, blocking keys, ledger events, placement);
+then `refuge reconcile` says whether the shelters' counters agree with the ledger.
 Peak RSS is that process's own (wait4), as are its CPU seconds. The linkage model is
 trained and saved in the setup, as on a running deployment. Prints JSON.
 """
@@ -177,6 +178,8 @@ def main() -> None:
         after = json.loads(
             refuge(env, "shell", "-v", "0", "-c", AFTER.replace("POINT", str(setup["point"])))
         )
+        # The shelters' counters against the ledger after the import (exit 1 if they disagree).
+        after["reconcile"] = refuge(env, "reconcile").strip().splitlines()[-1]
     load = os.getloadavg()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
