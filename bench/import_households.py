@@ -1,16 +1,19 @@
 """Importing a KoboToolbox XLSX export: households per second and the import's peak RSS.
 
     .venv/bin/python bench/import_households.py [--households 500] [--database sqlite|postgres]
-                                                [--scale 1]
+                                                [--scale 1] [--keep-db NAME] [--profile FILE]
 
 A scratch database gets the gazetteer, the Kursk-2024 operation and one reception
 point: with `--scale S` the operation is the scenario loaded at that scale (its
 registry indexed, so every member is checked against it; its shelters, whose free
 places the shelter-bound households take), without it an empty registry and two open
-shelters. A Kobo-shaped export of `--households` submissions (one to seven members,
-the test generator's Cyrillic families) is written, then `refuge import kobo FILE
+shelters. A Kobo-shaped export of `--households` submissions is written, drawn by the
+population generator (core/population: household types of the border districts, names
+with their real frequencies, partial birth dates, shared phones as families have them;
+`realistic_rows`), then `refuge import kobo FILE
 --apply` runs in its own process and is timed from start to exit (reading, the dry-run
-check, the duplicate check, registration, blocking keys, ledger events, placement).
+check, the duplicate check, registration, blocking keys, ledger events, placement);
+then `refuge reconcile` says whether the shelters' counters agree with the ledger.
 Peak RSS is that process's own (wait4), as are its CPU seconds. The linkage model is
 trained and saved in the setup, as on a running deployment. Prints JSON.
 """
@@ -21,17 +24,19 @@ import argparse
 import json
 import os
 import platform
+import random
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratchdb import scratch_env  # noqa: E402
+from scratchdb import is_loaded, scratch_env  # noqa: E402
 
 SETUP = """
 import json
@@ -79,6 +84,56 @@ print(json.dumps({
 """
 
 
+def realistic_rows(n: int, origins: list[str], point: str, seed: int = 12) -> list:  # type: ignore[type-arg]
+    """Submissions as a reception point's tablets collect them: the population generator's
+    households (real name frequencies, so namesakes as often as in life, not the test
+    generator's seven families and five given names, which made every household a
+    namesake of hundreds), each member's birth date as precise as it is known."""
+    from refuge.core.population.households import HouseholdMaker
+    from refuge.fielddata.tests.exportfiles import Household
+
+    rng = random.Random(seed)
+    maker = HouseholdMaker(random.Random(seed + 1))
+    rows = []
+    for _ in range(n):
+        made = maker.make()
+        members = [
+            {
+                "family_name": m.family_name,
+                "given_name": m.given_name,
+                "patronymic": m.patronymic,
+                "sex": m.sex,
+                "birth_date": ".".join(
+                    f"{part:02d}" for part in (m.birth_day, m.birth_month) if part is not None
+                )
+                + ("." if m.birth_month else "")
+                + str(m.birth_year),
+                "needs": " ".join(sorted(m.needs)),
+            }
+            for m in made.members
+        ]
+        day, minute = rng.randint(7, 20), rng.randint(0, 12 * 60 - 1)
+        rows.append(
+            Household(
+                key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                origin=rng.choice(origins),
+                point=point,
+                submitted=f"2024-08-{day:02d}T{8 + minute // 60:02d}:{minute % 60:02d}:00",
+                members=members,
+                size=str(made.size),
+                values={"phone": made.phone},
+            )
+        )
+    return rows
+
+
+def load_scenario(env: dict[str, str], scale: float) -> None:
+    refuge(env, "migrate", "--verbosity", "0")
+    if scale:
+        refuge(env, "scenario", "load", "kursk-2024", "--scale", str(scale))
+        refuge(env, "tracing", "index")
+
+
 def refuge(env: dict[str, str], *args: str) -> str:
     return subprocess.run(
         [sys.executable, "-m", "refuge", *args], env=env, capture_output=True, text=True,
@@ -92,16 +147,22 @@ def main() -> None:
     p.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     p.add_argument("--scale", type=float, default=0, help="load kursk-2024 at this scale first")
     p.add_argument("--profile", type=Path, help="run the import under cProfile, stats to FILE")
+    p.add_argument(
+        "--keep-db",
+        help="PostgreSQL database kept with the --scale scenario loaded and indexed (made "
+        "when absent); each run imports into a copy of it",
+    )
     args = p.parse_args()
     from refuge.fielddata.tests import exportfiles
 
-    with scratch_env(args.database) as (env, tmp):
-        refuge(env, "migrate", "--verbosity", "0")
-        if args.scale:
-            refuge(env, "scenario", "load", "kursk-2024", "--scale", str(args.scale))
-            refuge(env, "tracing", "index")
+    if args.keep_db and not is_loaded(args.keep_db):
+        with scratch_env("postgres", keep=args.keep_db) as (env, _):
+            load_scenario(env, args.scale)
+    with scratch_env(args.database, template=args.keep_db) as (env, tmp):
+        if not args.keep_db:
+            load_scenario(env, args.scale)
         setup = json.loads(refuge(env, "shell", "-v", "0", "-c", SETUP))
-        rows = exportfiles.households(
+        rows = realistic_rows(
             args.households, [f"s{pk}" for pk in setup["origins"]], f"p{setup['point']}"
         )
         export = exportfiles.kobo_xlsx(Path(tempfile.mkdtemp(dir=tmp)) / "kobo.xlsx", rows)
@@ -117,6 +178,8 @@ def main() -> None:
         after = json.loads(
             refuge(env, "shell", "-v", "0", "-c", AFTER.replace("POINT", str(setup["point"])))
         )
+        # The shelters' counters against the ledger after the import (exit 1 if they disagree).
+        after["reconcile"] = refuge(env, "reconcile").strip().splitlines()[-1]
     load = os.getloadavg()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False

@@ -1,5 +1,6 @@
 """A throwaway database for one bench run: an SQLite file in a temporary folder, or a
-fresh PostgreSQL database dropped afterwards; or, with `keep=NAME`, a PostgreSQL
+fresh PostgreSQL database dropped afterwards (empty, or a copy of `template=NAME`);
+or, with `keep=NAME`, a PostgreSQL
 database of that name created when absent and kept afterwards, so that a large load
 (the scenario at scale 10 takes many minutes) is made once and read by later runs."""
 
@@ -32,8 +33,13 @@ def is_loaded(name: str) -> bool:
 
 
 @contextmanager
-def scratch_env(database: str, keep: str | None = None) -> Iterator[tuple[dict[str, str], Path]]:
-    """The environment for `refuge` subprocesses on the scratch database, and its folder."""
+def scratch_env(
+    database: str, keep: str | None = None, template: str | None = None
+) -> Iterator[tuple[dict[str, str], Path]]:
+    """The environment for `refuge` subprocesses on the scratch database, and its folder.
+
+    `template`: the PostgreSQL scratch database starts as a copy of that one (a kept
+    scenario load), so a run that writes leaves the loaded one as it was."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "REFUGE_DATA_DIR": tmp}
         env.pop("DATABASE_URL", None)
@@ -47,7 +53,7 @@ def scratch_env(database: str, keep: str | None = None) -> Iterator[tuple[dict[s
             yield env, Path(tmp)
             return
         name = f"refuge_bench_{uuid.uuid4().hex[:8]}"
-        pg_execute(f'CREATE DATABASE "{name}"')
+        pg_execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         env["DATABASE_URL"] = f"{PG}/{name}"
         try:
             yield env, Path(tmp)

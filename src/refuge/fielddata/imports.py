@@ -243,12 +243,13 @@ def apply(
     """Register the accepted submissions a batch at a time; returns how many were new."""
     todo, created = report.accepted, 0
     shelters = placement_shelters_for(actor, operation)
+    candidates = keys.CandidateCache()
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         for attempt in range(3):
             try:
                 with transaction.atomic():
-                    created += _register_batch(operation, batch, actor, shelters)
+                    created += _register_batch(operation, batch, actor, shelters, candidates)
                     do_record(
                         actor=actor,
                         action=AuditEvent.Action.CREATE,
@@ -260,7 +261,10 @@ def apply(
                 break
             except IntegrityError:
                 # Another import registered some of these submissions meanwhile: the
-                # batch is rolled back whole and done again without them.
+                # batch is rolled back whole and done again without them. The persons
+                # it kept for later checks were rolled back too (and SQLite may give
+                # their ids again).
+                candidates = keys.CandidateCache()
                 if attempt == 2:
                     raise
         progress(start + len(batch), len(todo))
@@ -268,7 +272,11 @@ def apply(
 
 
 def _register_batch(
-    operation: Operation, batch: list[Registration], actor: Actor, shelters: QuerySet[Shelter]
+    operation: Operation,
+    batch: list[Registration],
+    actor: Actor,
+    shelters: QuerySet[Shelter],
+    candidates: keys.CandidateCache,
 ) -> int:
     """One batch as the desk would register it one household after another.
 
@@ -298,7 +306,7 @@ def _register_batch(
     found = check.matches(
         people, hashed, operation_id=operation.pk, limit=PER_MEMBER,
         min_probability=DESK_MIN_PROBABILITY, contradicted=False,
-        registry_size=registry_size(operation),
+        registry_size=registry_size(operation), cache=candidates,
     )  # fmt: skip
     keys.queue_for_review(
         operation.pk,

@@ -2,8 +2,8 @@
 
 Registering a day's evacuees writes two events per person; at the scale of the
 Kursk operation that is a quarter of a million rows, so events are written with
-one prepared INSERT executed over many rows, without building a model instance
-per event. The model's own save() stays the path for single corrections.
+COPY on PostgreSQL and one prepared INSERT executed over many rows elsewhere, without
+building a model instance per event. The model's own save() stays the path for single corrections.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from refuge import bulk
 from refuge.movements.models import Movement
 
 # The columns an event row sets; the rest keep their defaults (empty, NULL).
@@ -53,6 +54,8 @@ def record_events(rows: Iterable[tuple[Any, ...]], *, batch: int = 5000) -> int:
         values[recorded_at] = ops.adapt_datetimefield_value(values[recorded_at] or now)
         return tuple(values)
 
+    if bulk.copies():  # COPY: no quoting of each value in Python
+        return bulk.insert_rows(table, COLUMNS, (adapt(row) for row in rows))
     count = 0
     chunk: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:

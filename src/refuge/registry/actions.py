@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from refuge import bulk
 from refuge.geo.models import Region, Settlement
 from refuge.movements.actions import event, record_events
 from refuge.movements.models import Movement
@@ -159,7 +161,9 @@ def do_add_members(
     _check(fresh)
     with transaction.atomic():
         persons = Person.objects.bulk_create([_person(household, m) for m in members])
-        record_events(_events(household.operation_id, household, fresh, persons, recorded_by))
+        record_events(
+            _events(household.operation_id, household, fresh, [p.pk for p in persons], recorded_by)
+        )
     return persons
 
 
@@ -169,6 +173,8 @@ def _register(
     recorded_by: object | None,
     batch_size: int,
 ) -> list[Household]:
+    if bulk.copies() and len(registrations) > 1:
+        return _register_copied(operation, registrations, recorded_by)
     households = Household.objects.bulk_create(
         [
             Household(
@@ -198,17 +204,84 @@ def _register(
     rows = []
     people = iter(persons)
     for household, r in zip(households, registrations, strict=True):
-        mine = [next(people) for _ in r.members]
+        mine = [next(people).pk for _ in r.members]
         rows.extend(_events(operation.pk, household, r, mine, recorded_by))
     record_events(rows)
     return households
+
+
+HOUSEHOLD_COLUMNS = (
+    "id", "operation_id", "reception_point_id", "origin_id", "phone", "destination",
+    "destination_region_id", "destination_address", "registered_at", "registered_by_id",
+    "idempotency_key",
+)  # fmt: skip
+PERSON_COLUMNS = (
+    "id", "household_id", "given_name", "patronymic", "family_name", "sex", "birth_year",
+    "birth_month", "birth_day", "needs_wheelchair", "needs_medical", "pregnant",
+    "unaccompanied_minor", "elderly_alone", "consents_to_be_found", "document_type",
+    "document_number", "document_key", "updated_at",
+)  # fmt: skip
+
+
+def _register_copied(
+    operation: Operation, registrations: Sequence[Registration], recorded_by: object | None
+) -> list[Household]:
+    """`_register` with COPY (PostgreSQL): the same rows, no model instance per row.
+
+    Ids come from the tables' sequences first, so members and events are written
+    pointing at them without reading anything back. The households returned are
+    instances of the rows written (saved, with their ids) for the caller's follow-up.
+    """
+    by = getattr(recorded_by, "pk", None)
+    household_ids = bulk.next_ids(Household, len(registrations))
+    person_ids = iter(bulk.next_ids(Person, sum(len(r.members) for r in registrations)))
+    bulk.insert_rows(
+        Household._meta.db_table,
+        HOUSEHOLD_COLUMNS,
+        (
+            (hid, operation.pk, r.reception_point.pk, r.origin.pk, r.phone, r.destination,
+             getattr(r.destination_region, "pk", None), r.destination_address,
+             r.registered_at, by, r.idempotency_key)
+            for hid, r in zip(household_ids, registrations, strict=True)
+        ),
+    )  # fmt: skip
+    households, persons, events = [], [], []
+    now = timezone.now()
+    for hid, r in zip(household_ids, registrations, strict=True):
+        household = Household(
+            pk=hid, operation=operation, reception_point=r.reception_point, origin=r.origin,
+            phone=r.phone, destination=r.destination, destination_region=r.destination_region,
+            destination_address=r.destination_address, registered_at=r.registered_at,
+            registered_by_id=by, idempotency_key=r.idempotency_key,
+        )  # fmt: skip
+        household._state.adding, household._state.db = False, "default"
+        households.append(household)
+        mine = [next(person_ids) for _ in r.members]
+        persons.extend(
+            (pid, hid, *_person_values(m), now) for pid, m in zip(mine, r.members, strict=True)
+        )
+        events.extend(_events(operation.pk, household, r, mine, recorded_by))
+    bulk.insert_rows(Person._meta.db_table, PERSON_COLUMNS, persons)
+    record_events(events)
+    return households
+
+
+def _person_values(m: MemberData) -> tuple[object, ...]:
+    """A member's columns of PERSON_COLUMNS, from given_name to document_key: `_person`'s."""
+    return (
+        m.given_name.strip(), m.patronymic.strip(), m.family_name.strip(), m.sex,
+        m.birth_year, m.birth_month, m.birth_day, "wheelchair" in m.needs, "medical" in m.needs,
+        "pregnant" in m.needs, "unaccompanied_minor" in m.needs, "elderly_alone" in m.needs,
+        m.consents_to_be_found, m.document_type if m.document_number.strip() else "",
+        m.document_number.strip(), document_key(m.document_number),
+    )  # fmt: skip
 
 
 def _events(
     operation_id: int,
     household: Household,
     r: Registration,
-    persons: Sequence[Person],
+    person_ids: Sequence[int],
     recorded_by: object | None,
 ) -> list[tuple[object, ...]]:
     """Each person's `left_home` and `registered` events."""
@@ -218,12 +291,12 @@ def _events(
         "recorded_by_id": getattr(recorded_by, "pk", None),
     }
     rows = []
-    for person in persons:
+    for person_id in person_ids:
         rows.append(
             event(
                 kind=Movement.Kind.LEFT_HOME,
                 at=r.left_at,
-                person_id=person.pk,
+                person_id=person_id,
                 mode=r.mode,
                 settlement_id=r.origin.pk,
                 district_id=r.origin.district_id,
@@ -234,7 +307,7 @@ def _events(
             event(
                 kind=Movement.Kind.REGISTERED,
                 at=r.registered_at,
-                person_id=person.pk,
+                person_id=person_id,
                 reception_point_id=r.reception_point.pk,
                 destination=r.destination,
                 destination_region_id=getattr(r.destination_region, "pk", None),
@@ -246,23 +319,7 @@ def _events(
 
 def _person(household: Household, m: MemberData) -> Person:
     return Person(
-        household=household,
-        given_name=m.given_name.strip(),
-        patronymic=m.patronymic.strip(),
-        family_name=m.family_name.strip(),
-        sex=m.sex,
-        birth_year=m.birth_year,
-        birth_month=m.birth_month,
-        birth_day=m.birth_day,
-        needs_wheelchair="wheelchair" in m.needs,
-        needs_medical="medical" in m.needs,
-        pregnant="pregnant" in m.needs,
-        unaccompanied_minor="unaccompanied_minor" in m.needs,
-        elderly_alone="elderly_alone" in m.needs,
-        consents_to_be_found=m.consents_to_be_found,
-        document_type=m.document_type if m.document_number.strip() else "",
-        document_number=m.document_number.strip(),
-        document_key=document_key(m.document_number),
+        household=household, **dict(zip(PERSON_COLUMNS[2:-1], _person_values(m), strict=True))
     )
 
 

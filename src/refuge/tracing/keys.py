@@ -14,15 +14,20 @@ comparisons and the reference model.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from django.db import connection
 from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
+from refuge import bulk
 from refuge.core.linkage.blocking import hash_keys, record_keys
 from refuge.core.linkage.engine import (
     REFERENCE_RECORDS,
@@ -33,7 +38,7 @@ from refuge.core.linkage.engine import (
     evidence_of,
     score,
 )
-from refuge.core.linkage.features import FeatureTable, build_features
+from refuge.core.linkage.features import FeatureTable, build_features, concat, take
 from refuge.core.linkage.records import BirthDate, PersonRecord
 from refuge.registry.models import Person
 from refuge.tracing.model import desk_model
@@ -90,7 +95,9 @@ class Match:
         }
 
 
+@lru_cache(maxsize=100_000)
 def birth_date(year: int | None, month: int | None, day: int | None) -> BirthDate | None:
+    # Cached: a registry repeats the same dates, and a BirthDate cannot change.
     if not year:
         return None
     return BirthDate(year, month if month else None, day if month and day else None)
@@ -109,7 +116,15 @@ def _registered(row: tuple) -> Registered:  # type: ignore[type-arg]
 
 
 def load(person_ids: Iterable[int]) -> list[Registered]:
-    return _loaded(Person.objects.filter(pk__in=list(person_ids)))
+    ids = list(person_ids)
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        # One array literal, not thousands of quoted parameters (the ORM's IN list was
+        # most of loading an import batch's candidates).
+        literal = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return _loaded(
+            Person.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [literal]))
+        )
+    return _loaded(Person.objects.filter(pk__in=ids))
 
 
 def _loaded(persons: QuerySet[Person]) -> list[Registered]:
@@ -242,6 +257,11 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
     The desk checked the operation's registry before the new person was in it, so no
     pair joins a person to themself or to their own household.
     """
+    if not pairs:
+        return
+    if bulk.copies():
+        _copy_pairs(operation_id, pairs)
+        return
     rows = [
         DuplicateCandidate.between(
             p.registered_id,
@@ -253,8 +273,35 @@ def queue_for_review(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
         )
         for p in pairs
     ]
-    if rows:
-        DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
+    DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _copy_pairs(operation_id: int, pairs: Sequence[ReviewPair]) -> None:
+    """`queue_for_review`'s rows by COPY into a scratch table, then one INSERT that skips
+    pairs already queued (as bulk_create's ignore_conflicts did)."""
+    now = timezone.now()
+    rows, seen = [], set()
+    for p in pairs:
+        left, right = sorted((p.registered_id, p.other_id))
+        if (left, right) not in seen:
+            seen.add((left, right))
+            rows.append((operation_id, left, right, p.probability, json.dumps(p.evidence), now))
+    columns = ("operation_id", "left_id", "right_id", "probability", "evidence", "found_at")
+    names = ", ".join(columns)
+    table = connection.ops.quote_name(DuplicateCandidate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS queued_pair (operation_id bigint, "
+            "left_id bigint, right_id bigint, probability double precision, evidence jsonb, "
+            "found_at timestamptz) ON COMMIT DELETE ROWS"
+        )
+        bulk.insert_rows("queued_pair", columns, rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}, status, source) SELECT {names}, %s, %s "
+            "FROM queued_pair ON CONFLICT DO NOTHING",
+            [DuplicateCandidate.Status.OPEN, DuplicateCandidate.Source.REGISTRATION],
+        )
+        cursor.execute("DELETE FROM queued_pair")
 
 
 # Keys per candidate query: well under SQLite's 32,766 variables.
@@ -365,6 +412,7 @@ def _matches(
     min_probability: float,
     contradicted: bool,
     registry_size: int | None,
+    cache: CandidateCache | None = None,
 ) -> list[list[Match]]:
     """Score each query row against its candidates (`wanted[row]`, person ids in `people`).
 
@@ -372,23 +420,29 @@ def _matches(
     one call gives each the score it would get alone; a row's matches keep the order
     (weight, then candidate id) they would have alone.
     """
-    li, ri, registered = [], [], []
+    # Each candidate's features once, however many query rows it is paired with (a
+    # common name is a candidate of many members of a batch).
+    li, ri, registered, row_of = [], [], [], {}
     for q, ids in enumerate(wanted):
         for pid in ids:
             if pid in people:
                 li.append(q)
-                ri.append(len(registered))
-                registered.append(people[pid])
+                if pid not in row_of:
+                    row_of[pid] = len(registered)
+                    registered.append(people[pid])
+                ri.append(row_of[pid])
     results: list[list[Match]] = [[] for _ in range(len(query))]
     if not registered:
         return results
     model = desk_model()
     if registry_size is not None:
         model = model.against(registry_size, REFERENCE_RECORDS)
+    features = (
+        cache.features(registered) if cache else build_features([p.record for p in registered])
+    )
     pairs = score(
-        model, query, np.asarray(li, dtype=np.int64),
-        build_features([p.record for p in registered]), np.arange(len(registered), dtype=np.int64),
-    )  # fmt: skip
+        model, query, np.asarray(li, dtype=np.int64), features, np.asarray(ri, dtype=np.int64)
+    )
     decisions = pairs.decisions(0.99, REVIEW_PROBABILITY)
     for k in np.argsort(-pairs.weight, kind="stable").tolist():
         probability = float(pairs.probability[k])
@@ -399,7 +453,12 @@ def _matches(
         )
         results[li[k]].append(
             Match(
-                registered[k], probability, decisions[k], evidence, against, bool(pairs.swapped[k])
+                registered[ri[k]],
+                probability,
+                decisions[k],
+                evidence,
+                against,
+                bool(pairs.swapped[k]),
             )
         )
     found_ids = {m.person.person_id for found in results for m in found}
@@ -410,10 +469,94 @@ def _matches(
 # --- a batch of households checked together (the import) -------------------------------
 
 
+class CandidateCache:
+    """Registered persons the import's check loaded, with their features, kept between
+    batches: a common name is a candidate for members of many batches, and loading and
+    normalising the candidates again each batch was most of an import's check against a
+    large registry (docs/PERFORMANCE.md, ODK/Kobo import).
+
+    Keeping them is safe because a registered person's row never changes (no action
+    edits a person's or household's names, date, phone or place; merges are looked up
+    for each check, `_live_merges`). At most `limit` persons are kept, the earliest
+    loaded dropped first, so memory stays bounded whatever the file's size.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self.people: dict[int, Registered] = {}
+        self.chunks: dict[int, tuple[list[int], FeatureTable]] = {}  # serial -> ids, rows
+        self.where: dict[int, tuple[int, int]] = {}  # person id -> (chunk serial, row)
+        self.serial = 0
+
+    def load(self, ids: Iterable[int]) -> dict[int, Registered]:
+        """The persons `ids` (those that exist), from the cache or the database."""
+        wanted = set(ids)
+        missing = wanted - self.people.keys()
+        if missing:
+            self._add(load(missing))
+        return {i: self.people[i] for i in wanted if i in self.people}
+
+    def add(self, people: Sequence[Registered]) -> None:
+        """Persons just registered (loaded by the caller), for the later batches' checks."""
+        self._add([p for p in people if p.person_id not in self.people])
+
+    def _add(self, people: list[Registered]) -> None:
+        if not people:
+            return
+        self.serial += 1
+        table = build_features([p.record for p in people])
+        ids = [p.person_id for p in people]
+        self.chunks[self.serial] = (ids, table)
+        for row, p in enumerate(people):
+            self.people[p.person_id] = p
+            self.where[p.person_id] = (self.serial, row)
+
+    def trim(self) -> None:
+        """Drop the earliest loaded persons beyond the limit (between two checks)."""
+        while len(self.people) > self.limit and len(self.chunks) > 1:
+            oldest = min(self.chunks)
+            for pid in self.chunks.pop(oldest)[0]:
+                del self.people[pid]
+                del self.where[pid]
+
+    def features(self, people: Sequence[Registered]) -> FeatureTable:
+        """The rows of `people` (all in the cache), in that order."""
+        missing = [p for p in people if p.person_id not in self.where]
+        self._add(missing)
+        by_chunk: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for position, p in enumerate(people):
+            serial, row = self.where[p.person_id]
+            by_chunk[serial].append((position, row))
+        parts, order = [], []
+        for serial, pairs in by_chunk.items():
+            parts.append(take(self.chunks[serial][1], np.asarray([r for _, r in pairs])))
+            order.extend(position for position, _ in pairs)
+        table = parts[0] if len(parts) == 1 else concat(parts)
+        back = np.empty(len(order), dtype=np.int64)
+        back[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        return take(table, back)
+
+
 def index_people(people: Sequence[Registered]) -> list[list[int]]:
-    """Write the blocking keys of persons just registered; returns each one's keys."""
+    """Write the blocking keys of persons just registered; returns each one's keys.
+
+    Persons registered in the caller's transaction: no other process can see them yet,
+    let alone have indexed them, so on PostgreSQL the rows are streamed with COPY
+    rather than inserted with a conflict check.
+    """
     hashed = hashed_keys([p.record for p in people])
-    _insert_keys(list(people), hashed)
+    if bulk.copies():
+        bulk.insert_rows(
+            NameKey._meta.db_table,
+            ("person_id", "operation_id", "key"),
+            (
+                (p.person_id, p.operation_id, k)
+                for p, keys in zip(people, hashed, strict=True)
+                for k in keys
+            ),
+        )
+    else:
+        _insert_keys(list(people), hashed)
     return hashed
 
 
@@ -474,11 +617,14 @@ class BatchCheck:
         min_probability: float = REVIEW_PROBABILITY,
         contradicted: bool = True,
         registry_size: int | None = None,
+        cache: CandidateCache | None = None,
     ) -> list[list[list[Match]]]:
         """Per household, per member: the matches `check` would have given it alone.
 
         `registered[h]`: household h's persons as registered (`registered_households`);
-        `registered_keys`: their keys, flat in the same order (`index_people`).
+        `registered_keys`: their keys, flat in the same order (`index_people`);
+        `cache`: the candidates kept from the import's earlier batches, which the
+        batch's persons join.
         """
         asked = {k for ks in self.query_keys for k in ks}
         # key -> the batch's households (ascending) and persons holding it
@@ -506,9 +652,12 @@ class BatchCheck:
                 wanted.append(_most_shared(by_key, self.query_keys[row]))
                 row += 1
         ids = {i for w in wanted for i in w}
+        others = ids - batch_people.keys()
         people = {
-            p.person_id: p
-            for p in load(ids - batch_people.keys())
+            pid: p
+            for pid, p in (
+                cache.load(others).items() if cache else ((p.person_id, p) for p in load(others))
+            )
             if p.operation_id == operation_id
         }
         people.update(
@@ -518,8 +667,11 @@ class BatchCheck:
         )
         found = _matches(
             self.query, wanted, people, limit=limit, min_probability=min_probability,
-            contradicted=contradicted, registry_size=registry_size,
+            contradicted=contradicted, registry_size=registry_size, cache=cache,
         )  # fmt: skip
+        if cache:
+            cache.add(list(batch_people.values()))
+            cache.trim()
         out, start = [], 0
         for group in self.groups:
             out.append(found[start : start + len(group)])

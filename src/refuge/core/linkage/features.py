@@ -223,6 +223,16 @@ def take(table: FeatureTable, rows: IntArray) -> FeatureTable:
     return FeatureTable(**{f.name: getattr(table, f.name)[rows] for f in fields(table)})
 
 
+def concat(tables: Sequence[FeatureTable]) -> FeatureTable:
+    """The rows of several tables, one after another, as one table."""
+    return FeatureTable(
+        **{
+            f.name: np.concatenate([getattr(t, f.name) for t in tables])
+            for f in fields(FeatureTable)
+        }
+    )
+
+
 def mask_intersects(a: MaskArray, b: MaskArray) -> BoolArray:
     """Row-wise: do two identity masks share an identity?"""
     return np.asarray(((a & b) != 0).any(axis=1))

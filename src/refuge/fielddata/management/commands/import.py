@@ -67,6 +67,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {error}") from None
         points = ReceptionPoint.objects.filter(operation=operation)
         report = imports.check(found, imports.Places.of(operation, points))
+        del found  # the report holds what the apply needs; the file's cells can go
         print_and_apply(
             self, report, operation=operation, path=path, options=options, unit="submissions"
         )
