@@ -393,7 +393,19 @@ _NEED_WORDS = {
     "unaccompanied_minor", "дитина без супроводу": "unaccompanied_minor",
     "одинокий пожилой": "elderly_alone", "одинокая пожилая": "elderly_alone",
     "самотня літня людина": "elderly_alone",
+    # As volunteers write them in a notes column (seen in the first-user walk).
+    "инвалид колясочник": "wheelchair", "на коляске": "wheelchair", "колясочница": "wheelchair",
+    "маломобильный": "wheelchair", "маломобильная": "wheelchair", "візочник": "wheelchair",
+    "лежачий больной": "medical", "лежачая больная": "medical", "лежача хвора": "medical",
+    "нужна медицинская помощь": "medical", "потрібна медична допомога": "medical",
+    "одинокий пенсионер": "elderly_alone", "одинокая пенсионерка": "elderly_alone",
+    "самотній пенсіонер": "elderly_alone", "самотня пенсіонерка": "elderly_alone",
+    "medical care": "medical",
 }  # fmt: skip
+# What a refusal suggests: each of these words is understood (tests/test_sheets.py).
+NEEDS_UNDERSTOOD = gettext_lazy(
+    "wheelchair, medical care, pregnant, unaccompanied minor, elderly alone"
+)
 
 
 def _need(text: str) -> str:
@@ -600,9 +612,14 @@ def _submission(
                 "typed": v["sex"]
             })  # fmt: skip
             sex = ""
-        needs = {_need(w) for w in re.split(r"[,;]", v.get("needs", ""))} - {""}
-        if unknown := needs - set(NEEDS):
-            bad(p, "needs", _("unknown needs: %(needs)s") % {"needs": ", ".join(sorted(unknown))})
+        typed_needs = [w.strip() for w in re.split(r"[,;]", v.get("needs", "")) if w.strip()]
+        needs = {_need(w) for w in typed_needs}
+        if unknown := [w for w in typed_needs if _need(w) not in NEEDS]:
+            bad(p, "needs", _("needs not understood: %(typed)s; write one of: %(known)s") % {
+                "typed": ", ".join(f"«{w}»" for w in unknown),
+                "known": NEEDS_UNDERSTOOD,
+            })  # fmt: skip
+            needs &= set(NEEDS)
         members.append(Member(("", p.row), {
             "family_name": family, "given_name": given, "patronymic": patronymic,
             "sex": sex or sex_of_patronymic(patronymic), "birth_date": born,

@@ -263,7 +263,10 @@ def test_needs_read_from_codes_and_ru_uk_words(operation, reception_point, tmp_p
         ["Зайцев Олег Игоревич", "Суджа", "летает"],
     ]
     out = refuge_import("households", str(write_xlsx(tmp_path / "n.xlsx", header, rows)), "--apply")
-    assert "row 4, Потребности: rejected: unknown needs: летает" in out
+    assert (
+        "row 4, Потребности: rejected: needs not understood: «летает»; write one of: "
+        "wheelchair, medical care, pregnant, unaccompanied minor, elderly alone"
+    ) in out
     assert sorted(Person.objects.get(family_name="Лысенко").needs) == [
         "elderly_alone",
         "wheelchair",
@@ -310,3 +313,14 @@ def test_a_household_listed_twice_is_imported_once(
         )
     assert "row 3, ФИО: попередження: та сама сім'я є у списку двічі" in out
     assert Household.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_every_need_a_refusal_suggests_is_understood(language: str) -> None:
+    from django.utils import translation
+
+    from refuge.registry.actions import NEEDS
+
+    with translation.override(language):
+        suggested = [w.strip() for w in str(sheets.NEEDS_UNDERSTOOD).split(",")]
+    assert sorted(sheets._need(w) for w in suggested) == sorted(NEEDS)
