@@ -1,27 +1,24 @@
 """Placement with every household at its own address: no origins x shelters matrix anywhere.
 
 With 250,000 households geocoded one by one and 5,000 shelters the dense model has a billion
-pairs; even a sparse min-cost flow over every household (k cheapest shelters each, 2.2 M
-arcs) takes OR-Tools 13-20 s per solve on this machine, so households are never flow nodes.
-Instead:
+pairs. Instead:
 
-1. **Coarse relaxation.** Households merged into at most COARSE_CELLS cells (one need each,
-   at the persons-weighted mean) and solved exactly by the priced sparse network of
-   sparse.py. Its maximum flow is the dense network's maximum flow for the households as
-   they are: whether a person can be placed depends only on the needs, not on where they
-   live, and each cell holds one need. Its node potentials are prices on shelters (and
-   quota regions).
+1. **Cell relaxations.** Households merged into cells (one need each, at the persons-weighted
+   mean). A few hundred cells with every (cell, shelter) arc give the most persons (exact:
+   whether a person can be placed depends only on the needs) and first prices; then about
+   one cell per 80 households on a sparse network (that plan handed down, each cell's best
+   shelters at the first prices), priced until no arc prices out: its central duals are the
+   shelters' prices.
 2. **Households price themselves.** With shelter prices z, each household's best shelters are
-   those with the least distance + z (the power-diagram cell it lies in). The CANDIDATES best
-   are found by pruning on two levels of cells (triangle inequality), never a full row.
+   those with the least distance + z. The CANDIDATES best are found by pruning on two levels
+   of cells (triangle inequality), never a full row.
 3. **A true lower bound** from the same prices (weak duality of the min-cost flow; see
-   lower_bound): it holds for *any* prices, so it needs no claim about the coarse model; it
-   equals the relaxation when the prices are its optimal duals. Its persons are the maximum
-   flow above, exact.
-4. **Rounding.** Households, the most to lose first (largest gap between their best and
-   second-best priced shelter), go to their best priced candidate with room; what is left
-   goes to the cheapest shelter with room, then a local search moves and swaps households
-   along their candidate lists (waiting households take part, dearer than any shelter).
+   lower_bound): it holds for *any* prices, so it needs no claim about the cells; it equals
+   the relaxation when the prices are its optimal duals.
+4. **The households' own flow** on their best priced shelter and the cells' plan handed down
+   (households with one arc settled beforehand), then **rounding**: larger households from
+   the flow, one-person households by an integral flow on the room left (round_flow), the
+   few left to the nearest room, and a short local search along the candidate lists.
    Small instances are then polished by the MIP of mip.py, as in solver.place.
 
 Memory is linear in households x CANDIDATES. docs/PLACEMENT.md, docs/PERFORMANCE.md.
@@ -129,7 +126,7 @@ def place_national(
         coarse_arcs=relaxation.arcs,
         pricing_rounds=relaxation.pricing_rounds,
     )
-    _, g, j, persons = fine_flow(inst, priced, FLOW_CANDIDATES, split, relaxation.max_persons)
+    g, j, persons = fine_flow(inst, priced, FLOW_CANDIDATES, split, relaxation.max_persons)
     plan = round_flow(inst, priced, g, j, persons)
     place_leftovers_sparse(inst, plan)
     method = "sparse-flow-rounding"
@@ -478,22 +475,62 @@ def fine_flow(
     k: int,
     extra: tuple[IntArray, IntArray],
     max_persons: int,
-) -> tuple[_SparseNetwork, IntArray, IntArray, IntArray]:
+) -> tuple[IntArray, IntArray, IntArray]:
     """The relaxation of the households themselves on their k best priced shelters plus the
     arcs in `extra` (a feasible flow of every placeable person): a min-cost flow, most
-    persons first. Returns the network and its (group, shelter, persons) flows."""
-    network = _SparseNetwork(inst)
+    persons first. Returns its (group, shelter, persons) flows.
+
+    When every person can be placed, a group with a single arc must send its persons along
+    it: those are settled before the solve (capacities and quotas reduced), and OR-Tools
+    sees only the groups with a choice (with k = 1, the households whose best priced
+    shelter is not where the cells' plan sends them)."""
     take = priced.shelter[:, :k]
     groups = np.repeat(np.arange(inst.n_groups), take.shape[1])
     shelters = take.reshape(-1)
-    network.add_pair_arcs(
-        np.concatenate([groups[shelters >= 0], extra[0]]),
-        np.concatenate([shelters[shelters >= 0], extra[1]]),
+    key = np.unique(
+        np.concatenate([groups[shelters >= 0], extra[0]]) * inst.n_shelters
+        + np.concatenate([shelters[shelters >= 0], extra[1]])
     )
-    network.solve(max_persons)  # `extra` carries them all
+    g, j = key // inst.n_shelters, key % inst.n_shelters
+    everyone = int(inst.group_persons.sum())
+    one = np.bincount(g, minlength=inst.n_groups)[g] == 1
+    if max_persons < everyone or not one.any():
+        network = _SparseNetwork(inst)
+        network.add_pair_arcs(g, j)
+        network.solve(max_persons)  # `extra` carries them all
+        pair_flow = network.flows[network.fixed_tail.shape[0] :]
+        used = pair_flow > 0
+        return network.pair_g[used], network.pair_j[used], pair_flow[used]
+    fixed_g, fixed_j = g[one], j[one]
+    fixed_p = inst.group_persons[fixed_g]
+    load = np.bincount(fixed_j, fixed_p, inst.n_shelters).astype(np.int64)
+    quota = inst.quota_of[fixed_j]
+    quota_load = np.bincount(quota[quota >= 0], fixed_p[quota >= 0], inst.quota_limit.shape[0])
+    free = np.flatnonzero(np.bincount(g[~one], minlength=inst.n_groups) > 0)
+    local = np.full(inst.n_groups, -1, np.int64)
+    local[free] = np.arange(free.shape[0])
+    sub = replace(
+        inst,
+        households=(),
+        size=np.zeros(0, np.int64),
+        group_of=np.zeros(0, np.int64),
+        group_persons=inst.group_persons[free],
+        group_lat=inst.group_lat[free],
+        group_lon=inst.group_lon[free],
+        group_mask=inst.group_mask[free],
+        capacity=inst.capacity - load,
+        quota_limit=inst.quota_limit - quota_load.astype(np.int64),
+    )
+    network = _SparseNetwork(sub)
+    network.add_pair_arcs(local[g[~one]], j[~one])
+    network.solve(max_persons - int(fixed_p.sum()))
     pair_flow = network.flows[network.fixed_tail.shape[0] :]
     used = pair_flow > 0
-    return network, network.pair_g[used], network.pair_j[used], pair_flow[used]
+    return (
+        np.concatenate([fixed_g, free[network.pair_g[used]]]),
+        np.concatenate([fixed_j, network.pair_j[used]]),
+        np.concatenate([fixed_p, pair_flow[used]]),
+    )
 
 
 def priced_flow(inst: SparseInstance, priced: Priced) -> tuple[IntArray, IntArray, IntArray]:
