@@ -61,11 +61,11 @@ REFINED_CELL_PAIRS = 60_000_000
 REFINED_HOUSEHOLDS = 80
 WINDOW_SHELTERS = 20
 PRICED_PER_CELL = 16
-REFINE_ROUNDS = 6
+REFINE_ROUNDS = 5
 #: priced shelters kept per household: the local search moves and swaps only along these
 CANDIDATES = 16
 #: of which the fine relaxation's arcs (with the coarse plan's, handed down to households)
-FLOW_CANDIDATES = 2
+FLOW_CANDIDATES = 1
 #: priced shelters of each one-person household in the flow that places them
 SINGLE_CANDIDATES = 6
 #: pruning cells for the candidate search: a level of big cells, then small cells within
@@ -1025,7 +1025,8 @@ def first_come_first_served_national(
             if n_open == 0:
                 continue
             who = rows[masks == mask]
-            _, idx = tree.query(home[inst.group_of[who]], k=min(8, n_open))
+            # the nearest 32, nearest first: the first with room is the nearest with room
+            _, idx = tree.query(home[inst.group_of[who]], k=min(32, n_open))
             nearest[int(mask)] = (who, np.asarray(idx).reshape(who.shape[0], -1))
         choice: dict[int, list[int]] = {}
         for mask, (who, idx) in nearest.items():
@@ -1038,7 +1039,9 @@ def first_come_first_served_national(
             if target < 0 and mask in trees:  # scan every open shelter it may use
                 open_ = trees[mask][0]
                 ok = open_[room[open_] >= size]
-                ok = np.array([j for j in ok.tolist() if fits(j, size)], dtype=np.int64)
+                if quota_left.shape[0]:  # fits(), for every open shelter at once
+                    q = inst.quota_of[ok]
+                    ok = ok[(q < 0) | (quota_left[np.maximum(q, 0)] >= size)]
                 if ok.shape[0]:
                     g = int(inst.group_of[i])
                     target = int(ok[np.argmin(_arc_km(inst, np.array([g]), ok)[0])])
