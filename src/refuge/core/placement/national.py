@@ -182,19 +182,22 @@ def _coarse_relaxation(
     a boundary split evenly. Any prices give a true bound (lower_bound); good ones a tight
     one."""
     cells = max(16, min(most_cells, ARCS_PER_SOLVE // max(1, inst.n_shelters)))
-    coarse = inst if inst.n_groups <= cells else cell_instance(inst, coarse_cells_of(inst, cells))
-    cell_of = np.arange(inst.n_groups) if coarse is inst else coarse_cells_of(inst, cells)
+    cell_of = np.arange(inst.n_groups) if inst.n_groups <= cells else coarse_cells_of(inst, cells)
+    coarse = inst if inst.n_groups <= cells else cell_instance(inst, cell_of)
     network = _SparseNetwork(coarse)
     network.add_pair_arcs(*every_arc(coarse))
     network.solve()
     low = network.potentials(towards_sink=True)
-    high = network.potentials(towards_sink=False)
+    many = min(inst.n_groups // REFINED_HOUSEHOLDS, REFINED_CELL_PAIRS // max(1, inst.n_shelters))
+    refine = coarse is not inst and many > 2 * coarse.n_groups
+    # prices that only choose the refined cells' first shelters need not be central: the
+    # second Bellman-Ford over the dense network is saved
+    high = low if refine else network.potentials(towards_sink=False)
     relaxation = network.relaxation((low + high) / 2, 1, 0)
     split = _split_cell_flows(
         inst, cell_of, relaxation.flow_group, relaxation.flow_shelter, relaxation.flow_persons
     )
-    many = min(inst.n_groups // REFINED_HOUSEHOLDS, REFINED_CELL_PAIRS // max(1, inst.n_shelters))
-    if coarse is inst or many <= 2 * coarse.n_groups:
+    if not refine:
         return relaxation, coarse.n_groups, split
     return _refined_relaxation(inst, many, split, _prices_km(relaxation), relaxation.max_persons)
 
