@@ -41,7 +41,6 @@ from refuge.core.placement.sparse import (
     SparseInstance,
     SparseRelaxation,
     _haversine,
-    _most_negative_per_group,
     _SparseNetwork,
     _split_cell_flows,
     build_sparse_instance,
@@ -57,7 +56,7 @@ ARCS_PER_SOLVE = 1_500_000
 #: the refined cell relaxation: at most this many (cell, shelter) pairs priced per round,
 #: at least this many households a cell, these best shelters per cell at the first prices,
 #: these most negative arcs added per cell and round, at most this many solves
-REFINED_CELL_PAIRS = 60_000_000
+REFINED_CELL_PAIRS = 250_000_000
 REFINED_HOUSEHOLDS = 80
 WINDOW_SHELTERS = 20
 PRICED_PER_CELL = 16
@@ -238,30 +237,21 @@ def _refined_relaxation(
 def _cell_arcs_pricing_out(
     fine: SparseInstance, network: _SparseNetwork, potential: FloatArray
 ) -> tuple[IntArray, IntArray]:
-    """Every (cell, shelter) arc with negative reduced cost c + pi_cell - pi_shelter (on the
-    floored metres of the network), the PRICED_PER_CELL most negative of each cell."""
+    """The PRICED_PER_CELL most negative (cell, shelter) arcs of each cell, reduced cost
+    c + pi_cell - pi_shelter on the floored metres of the network. An arc's reduced cost is
+    its km + price less the cell's own price, so a cell's most negative arcs are among its
+    best shelters by km + price: price_groups finds those with its cell pruning, without
+    the cells x shelters matrix (12,500 x 20,000 at a million households)."""
     pi_cell = potential[network.group0 : network.shelter0]
     pi_shelter = potential[network.shelter0 : network.quota0]
-    found_g: list[IntArray] = [np.zeros(0, np.int64)]
-    found_j: list[IntArray] = [np.zeros(0, np.int64)]
-    found_r: list[FloatArray] = [np.zeros(0)]
-    for mask in np.unique(fine.group_mask).tolist():
-        shelters = fine.eligible(int(mask))
-        of_mask = np.flatnonzero(fine.group_mask == mask)
-        if shelters.shape[0] == 0:
-            continue
-        for chunk in np.array_split(
-            of_mask, max(1, of_mask.shape[0] * shelters.shape[0] // 4_000_000)
-        ):
-            unit = np.floor(_arc_km(fine, chunk, shelters) * COST_SCALE)
-            reduced = unit + pi_cell[chunk][:, None] - pi_shelter[shelters][None, :]
-            row, col = np.nonzero(reduced < -0.5)
-            found_g.append(chunk[row])
-            found_j.append(shelters[col])
-            found_r.append(reduced[row, col])
-    return _most_negative_per_group(
-        np.concatenate(found_g), np.concatenate(found_j), np.concatenate(found_r), PRICED_PER_CELL
-    )
+    prices = _Prices(shelter=-pi_shelter / COST_SCALE, quota=np.zeros(0), sink=0.0)
+    best = price_groups(fine, prices, PRICED_PER_CELL).shelter
+    cells = np.repeat(np.arange(fine.n_groups), best.shape[1])
+    shelters = best.reshape(-1)
+    cells, shelters = cells[shelters >= 0], shelters[shelters >= 0]
+    unit = np.floor(fine.cost_km(cells, shelters) * COST_SCALE)
+    negative = unit + pi_cell[cells] - pi_shelter[shelters] < -0.5
+    return cells[negative], shelters[negative]
 
 
 @dataclass(frozen=True)
