@@ -123,3 +123,34 @@ def test_quota_for_a_region_without_shelters_is_a_mistake(tmp_path: Path) -> Non
         InputFileError, match=r"Q.csv: row 3, field 'region': no shelter is in region 'VOR'"
     ):
         read_quotas(path, shelters)
+
+
+def test_a_clean_file_reads_the_same_at_once_as_row_by_row(tmp_path: Path) -> None:
+    from refuge.core.placement.csvio import _households_at_once
+
+    # columns in another order, an extra one, spaces, capitals, a BOM, Cyrillic ids
+    text = (
+        "\ufeffNeeds, Origin_Lon ,size,household_id,origin_lat,note\n"
+        " Wheelchair ; MEDICAL ,35.27, 3 ,Семья-1,51.19,\n"
+        ",34.64,1,Семья-2,51.34,пенсионер\n"
+        "medical,34.3,7,1000042,51.27,\n"
+    )
+    path = write(tmp_path, text)
+    expected = [
+        Household("Семья-1", 3, 51.19, 35.27, frozenset({"wheelchair", "medical"})),
+        Household("Семья-2", 1, 51.34, 34.64),
+        Household("1000042", 7, 51.27, 34.3, frozenset({"medical"})),
+    ]
+    assert _households_at_once(path) == expected
+    assert read_households(path) == expected
+
+
+def test_the_fast_reader_leaves_a_bad_row_to_the_one_that_names_it(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "H1,3,51.19,35.27,\nH2,0,51.34,34.64,\nH3,2,51.2,35.1,\n")
+    with pytest.raises(InputFileError) as caught:
+        read_households(path)
+    assert str(caught.value) == "H.csv: row 3, field 'size': 0 is below 1"
+    again = write(tmp_path, HEADER + "H1,3,51.19,35.27,\n\nH1,2,51.2,35.1,\n", "H2.csv")
+    with pytest.raises(InputFileError) as caught:
+        read_households(again)
+    assert "row 4, field 'household_id'" in str(caught.value)

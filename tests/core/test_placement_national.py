@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refuge.core.placement import Household, Options, Shelter, place, relax
 from refuge.core.placement.baseline import place_first_come_first_served
-from refuge.core.placement.national import national_bound, place_national
+from refuge.core.placement.bounds import COST_SCALE
+from refuge.core.placement.national import (
+    _coarse_relaxation,
+    _prices_km,
+    fine_flow,
+    national_bound,
+    place_national,
+    price_groups,
+    round_flow,
+)
+from refuge.core.placement.sparse import (
+    _SparseNetwork,
+    build_sparse_instance,
+    solve_dense_relaxation,
+)
 from refuge.core.placement.synthetic import evacuation
 from tests.core.test_placement_properties import assert_obeys_the_rules, best_by_exhaustion
 
@@ -104,3 +119,63 @@ def test_wheelchair_users_only_where_there_is_access_and_families_whole() -> Non
     first_come = place_first_come_first_served(households, shelters)
     assert_obeys_the_rules(households, shelters, first_come)
     assert first_come.stats.person_km > plan.stats.person_km
+
+
+def test_refined_cells_price_a_bound_that_is_true_and_tight() -> None:
+    # enough households for the refined cell relaxation (more than twice the dense cells)
+    households, shelters = evacuation(4_000, 150, 1.05, seed=5, distinct_origins=True)
+    plan, bound = place_national(households, shelters, Options(time_limit_s=0.2), coarse_cells=8)
+    assert bound.coarse_cells > 16  # the refined cells, not the 16 dense ones
+    inst = build_sparse_instance(households, shelters, Options())
+    exact = solve_dense_relaxation(inst)  # every household x every shelter it may use
+    persons = sum(h.size for h in households)
+    assert bound.max_persons == exact.max_persons == plan.stats.placed_persons
+    assert bound.person_km <= exact.person_cost + 0.001 * persons  # true (to the metre)
+    assert bound.person_km >= 0.99 * exact.person_cost  # and close, even with 31 cells
+    assert plan.stats.person_km <= 1.02 * bound.person_km
+    assert_obeys_the_rules(households, shelters, plan)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(addresses(most_households=60, most_shelters=15), st.integers(1, 3), st.integers(1, 4))
+def test_households_with_one_arc_settled_before_the_flow_change_nothing(
+    case: tuple[list[Household], list[Shelter], dict[str, int]], cells: int, k: int
+) -> None:
+    households, shelters, quotas = case
+    inst = build_sparse_instance(households, shelters, Options(quotas=quotas))
+    relaxation, _, split = _coarse_relaxation(inst, cells)
+    priced = price_groups(inst, _prices_km(relaxation), 4)
+    g, j, persons = fine_flow(inst, priced, k, split, relaxation.max_persons)
+    whole = _SparseNetwork(inst)
+    take = priced.shelter[:, :k]
+    rows = np.repeat(np.arange(inst.n_groups), take.shape[1])
+    whole.add_pair_arcs(
+        np.concatenate([rows[take.reshape(-1) >= 0], split[0]]),
+        np.concatenate([take.reshape(-1)[take.reshape(-1) >= 0], split[1]]),
+    )
+    whole.solve(relaxation.max_persons)
+    unit = np.floor(inst.cost_km(g, j) * COST_SCALE).astype(np.int64)
+    assert int(persons.sum()) == relaxation.max_persons
+    assert int(np.sum(persons * unit)) == whole.cost
+    load = np.bincount(j, persons, inst.n_shelters)
+    assert np.all(load <= inst.capacity)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(addresses(most_households=60, most_shelters=15), st.integers(1, 3))
+def test_rounding_keeps_households_whole_and_shelters_within_capacity(
+    case: tuple[list[Household], list[Shelter], dict[str, int]], cells: int
+) -> None:
+    households, shelters, quotas = case
+    inst = build_sparse_instance(households, shelters, Options(quotas=quotas))
+    relaxation, _, split = _coarse_relaxation(inst, cells)
+    priced = price_groups(inst, _prices_km(relaxation), 6)
+    g, j, persons = fine_flow(inst, priced, 1, split, relaxation.max_persons)
+    plan = round_flow(inst, priced, g, j, persons)
+    placed = plan >= 0
+    load = np.bincount(plan[placed], inst.size[placed], inst.n_shelters)
+    assert np.all(load <= inst.capacity)
+    assert np.all((inst.group_mask[inst.group_of[placed]] & ~inst.shelter_mask[plan[placed]]) == 0)
+    q = inst.quota_of[plan[placed]]
+    used = np.bincount(q[q >= 0], inst.size[placed][q >= 0], inst.quota_limit.shape[0])
+    assert np.all(used <= inst.quota_limit)

@@ -98,6 +98,10 @@ class _Row:
 
 
 def read_households(path: Path | str) -> list[Household]:
+    fast = _households_at_once(Path(path))
+    if fast is not None:
+        return fast
+
     def household(row: _Row) -> Household:
         return Household(
             household_id=row.text("household_id"),
@@ -108,6 +112,44 @@ def read_households(path: Path | str) -> list[Household]:
         )
 
     return _read_unique(Path(path), HOUSEHOLD_COLUMNS, "household_id", household)
+
+
+def _households_at_once(path: Path) -> list[Household] | None:
+    """A million rows without a _Row each (a third of the time of `refuge place` at 250,000
+    households went on reading): the same checks, but at the first thing that is not plainly
+    right it gives up and returns None, and the row-by-row reader finds and names it."""
+    try:
+        text = _decode(path)
+    except InputFileError:
+        return None
+    lines = csv.reader(text.splitlines(keepends=True))
+    try:
+        with long_fields_readable(MAX_INPUT_BYTES):
+            header = [name.strip().lower() for name in next(lines)]
+            if len(set(header)) != len(header) or not set(HOUSEHOLD_COLUMNS) <= set(header):
+                return None
+            at = [header.index(name) for name in HOUSEHOLD_COLUMNS]
+            width = len(header)
+            out: list[Household] = []
+            seen: set[str] = set()
+            for values in lines:
+                if len(values) != width or any(len(v) > FIELD_CHARS for v in values):
+                    return None
+                key, size, lat, lon, needs = (values[i].strip() for i in at)
+                number = int(size)
+                y, x = float(lat), float(lon)
+                if not key or key in seen or not 1 <= number <= MOST_PERSONS_IN_HOUSEHOLD:
+                    return None
+                if not (-90 <= y <= 90 and -180 <= x <= 180):  # also false for nan
+                    return None
+                words = frozenset(w.strip().lower() for w in needs.split(";") if w.strip())
+                if not words <= NEED_WORDS:
+                    return None
+                seen.add(key)
+                out.append(Household(key, number, y, x, words))
+    except (ValueError, StopIteration, csv.Error):
+        return None
+    return out
 
 
 def read_shelters(path: Path | str) -> list[Shelter]:

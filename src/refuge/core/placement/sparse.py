@@ -226,17 +226,19 @@ class _SparseNetwork:
             np.concatenate([np.zeros(n_fixed, np.int64), self.pair_cost]),
         )
 
-    def solve(self) -> None:
+    def solve(self, max_flow: int | None = None) -> None:
+        """Most persons, then least cost. With max_flow (known, and feasible in this network:
+        a plan carrying that many is in it) the flow of exactly that many persons at least
+        cost, without OR-Tools' max-flow phase (a third of the time)."""
         tail, head, cap, cost = self._arcs()
         flow = min_cost_flow.SimpleMinCostFlow()
         arcs = flow.add_arcs_with_capacity_and_unit_cost(tail, head, cap, cost)
-        flow.set_nodes_supplies(
-            np.array([self.source, self.sink]), np.array([self.everyone, -self.everyone])
-        )
-        status = flow.solve_max_flow_with_min_cost()
+        supply = self.everyone if max_flow is None else max_flow
+        flow.set_nodes_supplies(np.array([self.source, self.sink]), np.array([supply, -supply]))
+        status = flow.solve_max_flow_with_min_cost() if max_flow is None else flow.solve()
         if status != flow.OPTIMAL:
             raise RelaxationError(f"min-cost flow ended with status {status}")
-        self.max_flow = int(flow.maximum_flow())
+        self.max_flow = int(flow.maximum_flow()) if max_flow is None else max_flow
         self.cost = int(flow.optimal_cost())
         self.flows = np.asarray(flow.flows(arcs), dtype=np.int64)
 
@@ -383,16 +385,12 @@ def coarse_cells_of(inst: SparseInstance, most_cells: int) -> IntArray:
     """Cell (and need) of each origin group, cells doubling in size until few enough."""
     cell_deg = 0.01
     while True:
-        keys = np.stack(
-            [
-                np.floor(inst.group_lat / cell_deg),
-                np.floor(inst.group_lon / cell_deg),
-                inst.group_mask.astype(np.float64),
-            ],
-            axis=1,
-        )
-        _, cell_of = np.unique(keys, axis=0, return_inverse=True)
-        cell_of = cell_of.reshape(-1).astype(np.int64)
+        # one integer per (row, column, need): a 1-d unique, far faster than rows of floats
+        row = np.floor(inst.group_lat / cell_deg).astype(np.int64) + 20_000
+        column = np.floor(inst.group_lon / cell_deg).astype(np.int64) + 40_000
+        keys = (row * 80_001 + column) * 8 + inst.group_mask
+        _, inverse = np.unique(keys, return_inverse=True)
+        cell_of: IntArray = inverse.reshape(-1).astype(np.int64)
         if int(cell_of.max()) < most_cells or cell_deg > 360:  # one cell per need left
             return cell_of
         cell_deg *= 2
@@ -440,14 +438,16 @@ def _shortest_distances(
     integer weights below 2**53; raises if a cycle is negative (the flow was not optimal)."""
     distance = np.full(nodes, np.inf)
     distance[root] = 0.0
+    # edges sorted by head once: each round is a gather, an add and one reduceat
+    order = np.argsort(heads, kind="stable")
+    tails, weights = tails[order], weights[order]
+    into, start = np.unique(heads[order], return_index=True)
     for _ in range(nodes):
-        reach = distance[tails] + weights
-        better = np.full(nodes, np.inf)
-        np.minimum.at(better, heads, reach)
-        improved = better < distance
+        better = np.minimum.reduceat(distance[tails] + weights, start)
+        improved = better < distance[into]
         if not improved.any():
             return distance
-        distance = np.minimum(distance, better)
+        distance[into[improved]] = better[improved]
     raise RelaxationError("negative cycle in the residual network: the flow is not optimal")
 
 
