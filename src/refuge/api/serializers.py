@@ -91,18 +91,23 @@ class JsonObjectSql(Func):
     """Each row as one JSON object written by PostgreSQL: `'{"id":' || id || ',"name":' ...`.
 
     `fields` are (key, expression, kind) in the order the object shows them; "text" is
-    written as a JSON string (to_json), anything else by its own text form: integers,
-    `true`/`false`, and floats as PostgreSQL writes them (the shortest text that reads
-    back as the same number, its default since version 12, which psycopg reads too);
-    NULL is `null`. For a list of thousands of rows this is several times faster than
-    reading the values into Python and writing them with the json module, and faster
-    than PostgreSQL's own json_build_object, which looks up each argument's type on every
-    row (docs/PERFORMANCE.md). Only PostgreSQL: elsewhere the view writes rows in Python.
+    written as a JSON string (to_json), a list of strings (a field's choices) as the
+    string each of them is written as, written once here, with to_json for any other
+    value; anything else by its own text form: integers, `true`/`false`, and floats as
+    PostgreSQL writes them (the shortest text that reads back as the same number, its
+    default since version 12, which psycopg reads too); NULL is `null`.
+
+    For a list of thousands of rows this is several times faster than reading the values
+    into Python and writing them with the json module, and faster than PostgreSQL's own
+    json_build_object or row_to_json, which look up each value's type on every row (as
+    to_json does: most of the time here, hence the choices written once).
+    docs/PERFORMANCE.md has the figures. Only PostgreSQL: elsewhere the view writes rows
+    in Python.
     """
 
     output_field = TextField()
 
-    def __init__(self, fields: Sequence[tuple[str, Any, str]]) -> None:
+    def __init__(self, fields: Sequence[tuple[str, Any, str | Sequence[str]]]) -> None:
         self.keys = [(key, kind) for key, _, kind in fields]
         super().__init__(*(expression for _, expression, _ in fields))
 
@@ -115,11 +120,19 @@ class JsonObjectSql(Func):
             zip(self.keys, self.get_source_expressions(), strict=True)
         ):
             sql, p = compiler.compile(expression)
-            value = f"to_json({sql})::text" if kind == "text" else f"({sql})::text"
             # The keys are ours (identifiers); json.dumps quotes them as JSON does.
             label = ("{" if i == 0 else ",") + json.dumps(key) + ":"
+            if isinstance(kind, str):
+                value = f"to_json({sql})::text" if kind == "text" else f"({sql})::text"
+                params.extend(p)
+            else:  # CASE x WHEN 'open' THEN '"open"' ... ELSE to_json(x)::text END
+                whens = " ".join(["WHEN %s THEN %s"] * len(kind))
+                value = f"CASE {sql} {whens} ELSE to_json({sql})::text END"
+                params.extend(p)
+                for choice in kind:
+                    params.extend([choice, json.dumps(choice, ensure_ascii=False)])
+                params.extend(p)
             parts.append(f"'{label}' || COALESCE({value}, 'null')")
-            params.extend(p)
         return "(" + " || ".join(parts) + " || '}')", params
 
 
@@ -183,8 +196,8 @@ class ShelterSerializer(serializers.ModelSerializer):
             ("id", F("id"), "int"), ("name", F("name"), "text"),
             ("region", F("region__code"), "text"), ("district", F("district"), "int"),
             ("address", F("address"), "text"), ("lat", F("lat"), "float"),
-            ("lon", F("lon"), "float"), ("kind", F("kind"), "text"),
-            ("capacity", F("capacity"), "int"), ("status", F("status"), "text"),
+            ("lon", F("lon"), "float"), ("kind", F("kind"), Shelter.Kind.values),
+            ("capacity", F("capacity"), "int"), ("status", F("status"), Status.values),
             ("occupancy", F("occupancy"), "int"), ("reserved", F("reserved"), "int"),
             ("free", free, "int"), ("wheelchair_access", F("wheelchair_access"), "bool"),
             ("medical_post", F("medical_post"), "bool"),

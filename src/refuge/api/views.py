@@ -158,20 +158,24 @@ class ShelterList(ApiView, generics.ListAPIView):
         if "region" in q:
             qs = qs.filter(region__code=q["region"])
         # One query for the page, occupancy from the shelters' counters. On PostgreSQL
-        # the database writes each row's JSON (every shelter at once is 6,000 rows);
-        # elsewhere plain values, written row by row by s.RowsSerializer.
+        # the database writes each row's JSON (every shelter at once is 6,000 rows,
+        # list() below); elsewhere plain values, written row by row by s.RowsSerializer.
         if connection.vendor == "postgresql":
-            # Named tuples: the cursor reads the ordering fields of a page's ends by name.
-            qs = qs.annotate(as_json=s.ShelterSerializer.json_object())
-            return qs.values_list(*self.ordering_fields, "as_json", named=True)  # type: ignore[return-value]
+            return qs.annotate(as_json=s.ShelterSerializer.json_object())
         return qs.values(*s.ShelterSerializer.VALUES)  # type: ignore[return-value]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        qs = self.filter_queryset(self.get_queryset())
+        if connection.vendor != "postgresql":
+            page = self.paginate_queryset(qs)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Each row's JSON, and beside it only what the cursor reads of a page's ends by
+        # name: the fields it orders by.
+        ordering = self.paginator.get_ordering(request, qs, self)  # type: ignore[union-attr]
+        by = dict.fromkeys(field.lstrip("-") for field in ordering)
+        page = self.paginate_queryset(qs.values_list(*by, "as_json", named=True))
         assert page is not None  # always paged (ShelterCursor)
-        if connection.vendor == "postgresql":
-            return self.get_paginated_response(s.RawRows(r.as_json for r in page))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(s.RawRows(r.as_json for r in page))
 
 
 class ShelterDetail(ApiView, generics.RetrieveAPIView):
