@@ -6,7 +6,6 @@ so paging through millions of ledger events costs the same on the last page as t
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -32,6 +31,7 @@ from refuge.audit.models import AuditEvent
 from refuge.desks.selectors import household_for
 from refuge.geo.models import District, Region, Settlement
 from refuge.movements.models import Movement
+from refuge.movements.selectors import first_id_recorded_since
 from refuge.operations.models import Operation
 from refuge.registry.models import Household
 from refuge.reports.selectors import sitrep
@@ -255,30 +255,6 @@ class HouseholdDetail(ApiView, generics.RetrieveAPIView):
         return household_for(self.request.actor, self.kwargs["pk"])  # type: ignore[attr-defined]
 
 
-#: how many of the first events recorded at or after `since` the feed reads for its first id
-SINCE_WINDOW = 1000
-
-
-def first_recorded_since(operation_id: int, since: datetime) -> int | None:
-    """The lowest id among the first SINCE_WINDOW events recorded at or after `since`.
-
-    One range read of the (operation, recorded_at, id) index, where the feed used to
-    filter the ledger from its start (half a second a first page on a ledger of
-    millions: docs/PERFORMANCE.md). An event's id is taken when it is inserted, after its
-    `recorded_at` was stamped, so ids follow recorded times except between writers out of
-    step with each other (two desks in the same instant, a long import); the window, not
-    just the first event, takes those in. The rows are the ones the filter gave unless an
-    event recorded at or after `since` has an id below every id of the window: a writer
-    more than a thousand events out of step. docs/API.md says so.
-    """
-    window = (
-        Movement.objects.filter(operation_id=operation_id, recorded_at__gte=since)
-        .order_by("recorded_at", "id")
-        .values_list("id", flat=True)[:SINCE_WINDOW]
-    )
-    return min(window, default=None)
-
-
 @extend_schema(parameters=[s.LedgerQuery])
 class LedgerFeed(ApiView, generics.ListAPIView):
     """The ledger as recorded, in the order it was written: people appear by id only."""
@@ -292,7 +268,7 @@ class LedgerFeed(ApiView, generics.ListAPIView):
         m = self.request.actor.membership  # type: ignore[attr-defined]
         qs = Movement.objects.filter(operation_id=m.operation_id)
         if "since" in q:
-            first = first_recorded_since(m.operation_id, q["since"])
+            first = first_id_recorded_since(m.operation_id, q["since"])
             if first is None:
                 return qs.none()  # type: ignore[return-value]
             # The feed walks its (operation, id) index from the first id instead of from
