@@ -1,7 +1,7 @@
 """The partners' API under the scenario's ledger; print JSON.
 
     .venv/bin/python bench/api_feed.py [--scale 10] [--database sqlite|postgres]
-        [--shelter-gets 200] [--keep-db [NAME]] [--no-households-csv]
+        [--shelter-gets 200] [--keep-db [NAME]] [--feed-pages N] [--no-households-csv]
 
 Loads kursk-2024 at `--scale` into a throwaway database (bench/scratchdb.py) — or, with
 --keep-db, into the PostgreSQL database NAME (default refuge_bench_api_s<scale>), kept
@@ -14,8 +14,11 @@ runs with autovacuum off). Then gives a national coordinator a token and, in-pro
   (the first page, in a process that has answered nothing yet, is also shown alone);
 - counts the SQL queries of one page in the middle of the feed, and on PostgreSQL prints
   EXPLAIN (ANALYZE, BUFFERS) of its ledger query;
-- times GET /api/v1/shelters/?page_size=1000 (every shelter with occupancy, when there
-  are no more than 1,000; else also every page in turn) and counts its queries;
+- times the first page of `?since=T`, T the recorded time of the ledger's middle event,
+  and on PostgreSQL prints the plans of its two ledger queries (the since window, the page);
+- times GET /api/v1/shelters/?page_size=10000 (every shelter with occupancy in one
+  request: the answer alone, the Python CPU time of it, and with the client reading the
+  JSON), counts its queries and prints its plan; and, as before, a page of 1,000;
 - for comparison, times what a partner would otherwise fetch: the shelters table and
   the households table as CSV downloads from the desks (one request each, whole table).
 
@@ -64,6 +67,8 @@ def main() -> None:
     p.add_argument("--shelter-gets", type=int, default=200)
     p.add_argument("--keep-db", nargs="?", const="", default=None, metavar="NAME",
                    help="load into (or reuse) this PostgreSQL database and keep it")  # fmt: skip
+    p.add_argument("--feed-pages", type=int, default=0, metavar="N",
+                   help="time only the first N pages of the feed (default: every page)")  # fmt: skip
     p.add_argument("--no-households-csv", action="store_true",
                    help="skip the households CSV download (the whole table in one request)")  # fmt: skip
     a = p.parse_args()
@@ -131,6 +136,9 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
         url = body["next"]
         if len(pages) == 5 and url:
             middle = url  # a page past the first few, for the query count and the plan
+        if url and a.feed_pages and len(pages) >= a.feed_pages:
+            result["ledger_walk_stopped_after_pages"] = len(pages)
+            break
     feed_s = time.perf_counter() - started
     result.update({
         "ledger_events": events, "ledger_pages": len(pages),
@@ -155,27 +163,44 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {feed_sql}")
                 result["ledger_page_plan"] = [r[0] for r in cursor.fetchall()]
 
-    shelters = []
+    since_first_page(client, result)
+
+    # Every shelter in one request (page_size up to 10,000 for shelters): the request
+    # alone (the server's answer, in-process), and with the client reading the JSON.
+    everyone, answer, cpu, parsed = "/api/v1/shelters/?page_size=10000", [], [], []
+    result["load_average_before_shelters"] = [round(x, 2) for x in os.getloadavg()]
     for _ in range(a.shelter_gets):
-        t = time.perf_counter()
-        rows = client.get("/api/v1/shelters/?page_size=1000").json()["results"]
-        shelters.append(time.perf_counter() - t)
-    every = []  # every shelter, following `next` when there are more than a page
-    for _ in range(max(1, a.shelter_gets // 10)):
-        t, url, n = time.perf_counter(), "/api/v1/shelters/?page_size=1000", 0
-        while url:
-            body = client.get(url).json()
-            n, url = n + len(body["results"]), body["next"]
-        every.append(time.perf_counter() - t)
-    result["shelters_all_pages"] = n
-    result["shelters_all_pages_median_ms"] = ms(statistics.median(every))
+        t, c = time.perf_counter(), time.process_time()
+        response = client.get(everyone)
+        answer.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        body = response.json()
+        parsed.append(time.perf_counter() - t)
+        assert response.status_code == 200 and body["next"] is None, body.get("next")
     with CaptureQueriesContext(connection) as shelter_queries:
-        client.get("/api/v1/shelters/?page_size=1000")
+        client.get(everyone)
     result.update({
-        "shelters": len(rows), "shelters_get_median_ms": ms(statistics.median(shelters)),
-        "shelters_get_p95_ms": p95(shelters),
-        "shelters_get_queries": len(shelter_queries.captured_queries),
+        "shelters_all": len(body["results"]), "shelters_all_bytes": len(response.content),
+        "shelters_all_get_median_ms": ms(statistics.median(answer)),
+        "shelters_all_get_p95_ms": p95(answer), "shelters_all_get_max_ms": ms(max(answer)),
+        "shelters_all_get_python_cpu_median_ms": ms(statistics.median(cpu)),
+        "shelters_all_get_and_parse_median_ms": ms(statistics.median(parsed)),
+        "shelters_all_get_and_parse_p95_ms": p95(parsed),
+        "shelters_all_get_queries": len(shelter_queries.captured_queries),
     })  # fmt: skip
+    if connection.vendor == "postgresql":
+        shelter_sql = next(q["sql"] for q in shelter_queries.captured_queries
+                           if 'FROM "shelters_shelter"' in q["sql"])  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {shelter_sql}")
+            result["shelters_all_plan"] = [r[0] for r in cursor.fetchall()]
+    pages = []  # a page of 1,000, as before
+    for _ in range(max(1, a.shelter_gets // 2)):
+        t = time.perf_counter()
+        client.get("/api/v1/shelters/?page_size=1000").json()
+        pages.append(time.perf_counter() - t)
+    result["shelters_page_1000_get_and_parse_median_ms"] = ms(statistics.median(pages))
+    result["shelters_page_1000_get_and_parse_p95_ms"] = p95(pages)
 
     # What a partner would otherwise use: the desks' CSV downloads, one request each.
     desk = Client(SERVER_NAME="localhost")
@@ -194,6 +219,47 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
         result["households_csv_s"] = round(time.perf_counter() - t, 1)
         result["households_csv_rows"] = response.content.count(b"\n") - 1
         result["households_csv_mb"] = round(len(response.content) / 1e6, 1)
+
+
+def since_first_page(client: object, result: dict[str, object]) -> None:
+    """The first page of `?since=T` with T the recorded time of the ledger's middle event
+    (by id): its time, its queries and, on PostgreSQL, their plans."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from refuge.movements.models import Movement
+
+    ids = Movement.objects.order_by("pk").values_list("pk", flat=True)
+    count = Movement.objects.count()
+    if not count:
+        return
+    middle = Movement.objects.get(pk=ids[count // 2])
+    url = "/api/v1/ledger/?page_size=1000&since=" + middle.recorded_at.isoformat().replace(
+        "+", "%2B"
+    )
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        body = client.get(url).json()  # type: ignore[attr-defined]
+        times.append(time.perf_counter() - t)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)  # type: ignore[attr-defined]
+    ledger_sql = [q["sql"] for q in queries.captured_queries if '"movements_movement"' in q["sql"]]
+    result.update({
+        "since": middle.recorded_at.isoformat(), "since_middle_event_id": middle.pk,
+        "since_first_page_rows": len(body["results"]),
+        "since_first_page_first_id": body["results"][0]["id"] if body["results"] else None,
+        "since_first_page_median_ms": ms(statistics.median(times)),
+        "since_first_page_p95_ms": p95(times), "since_first_page_max_ms": ms(max(times)),
+        "since_first_page_queries": [q["sql"][:240] for q in queries.captured_queries],
+    })  # fmt: skip
+    if connection.vendor == "postgresql":
+        plans = []
+        with connection.cursor() as cursor:
+            for sql in ledger_sql:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plans.append([r[0] for r in cursor.fetchall()])
+        result["since_first_page_plans"] = plans
 
 
 if __name__ == "__main__":

@@ -108,6 +108,9 @@ class Movement(models.Model):
             # database holds one operation; beside another (a drill, a scenario) each page
             # would wade through the other's events.
             models.Index(fields=["operation", "id"], name="movement_feed"),
+            # The feed's `since=`: the first events recorded at or after a time, found by
+            # one range read instead of scanning the feed from its start (views.LedgerFeed).
+            models.Index(fields=["operation", "recorded_at", "id"], name="movement_feed_since"),
         ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Count, Q
 
@@ -44,3 +45,27 @@ def shelter_counts_from_ledger(
         if kind == Movement.Kind.ASSIGNED:
             counts[shelter_id][1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+#: how many of the first events recorded at or after `since` the feed reads for its first id
+SINCE_WINDOW = 1000
+
+
+def first_id_recorded_since(operation_id: int, since: datetime) -> int | None:
+    """The lowest id among the first SINCE_WINDOW events recorded at or after `since`.
+
+    One range read of the (operation, recorded_at, id) index, where the partners' feed
+    (api/views.py, LedgerFeed) used to filter the ledger from its start: half a second a
+    first page on a ledger of millions (docs/PERFORMANCE.md). An event's id is taken when
+    it is inserted, after its `recorded_at` was stamped, so ids follow recorded times
+    except between writers out of step with each other (two desks in the same instant, a
+    long import); the window, not just the first event, takes those in. The rows are the
+    ones the filter gave unless an event recorded at or after `since` has an id below
+    every id of the window: a writer more than a thousand events out of step (docs/API.md).
+    """
+    window = (
+        Movement.objects.filter(operation_id=operation_id, recorded_at__gte=since)
+        .order_by("recorded_at", "id")
+        .values_list("id", flat=True)[:SINCE_WINDOW]
+    )
+    return min(window, default=None)

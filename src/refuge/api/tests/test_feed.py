@@ -3,6 +3,7 @@ queries a page costs. Timings are for bench/api_feed.py, never for a test."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,6 +97,140 @@ def test_a_feed_page_is_one_ledger_query_with_no_count_and_no_offset(world: Worl
     assert not any("COUNT(" in q["sql"].upper() for q in page.captured_queries)
 
 
+def test_since_reads_a_window_of_the_since_index_then_pages_from_its_first_id(
+    world: World,
+) -> None:
+    _every_kind_of_event(world)
+    client = bearer(token_for(world.users["national"]))
+    since = Movement.objects.order_by("pk")[7].recorded_at
+    url = f"/api/v1/ledger/?page_size=4&since={since.isoformat()}".replace("+", "%2B")
+    with CaptureQueriesContext(connection) as page:
+        body = client.get(url).json()
+    ledger = [
+        q["sql"].upper()
+        for q in page.captured_queries
+        if '"MOVEMENTS_MOVEMENT"' in q["sql"].upper()
+    ]
+    assert len(ledger) == 2, ledger
+    window, rows = ledger
+    # First the window: the (operation, recorded_at, id) index read in its own order...
+    assert re.search(
+        r'ORDER BY "MOVEMENTS_MOVEMENT"\."RECORDED_AT" ASC, (1|"MOVEMENTS_MOVEMENT"\."ID") ASC LIMIT 1000$',
+        window,
+    ), window
+    assert "LIMIT 1000" in window and "OFFSET" not in window
+    # ...then the page, from the first id on, filtering recorded_at as before.
+    first = Movement.objects.filter(recorded_at__gte=since).order_by("pk")[0].pk
+    assert f'"MOVEMENTS_MOVEMENT"."ID" >= {first}' in rows and '"RECORDED_AT" >=' in rows
+    assert "OFFSET" not in rows and "LIMIT 5" in rows and "ORDER BY" in rows
+    if connection.vendor == "postgresql":
+        # A handful of rows would be read whole; told to use an index, PostgreSQL reads
+        # the window in the since index's own order (no sort), and the page in the feed's.
+        sql = [q["sql"] for q in page.captured_queries if '"movements_movement"' in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            plans = []
+            for query in sql:
+                cursor.execute(f"EXPLAIN {query}")
+                plans.append("\n".join(r[0] for r in cursor.fetchall()))
+        assert "using movement_feed_since on" in plans[0] and "Sort" not in plans[0], plans[0]
+        assert "using movement_feed on" in plans[1] and "Sort" not in plans[1], plans[1]
+    assert [r["id"] for r in body["results"]] == list(
+        Movement.objects.filter(recorded_at__gte=since)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:4]
+    )
+
+
+def test_since_gives_the_rows_the_filter_gave_when_ids_and_recorded_times_disagree(
+    world: World,
+) -> None:
+    """Two writers out of step: an event recorded later took the lower id. The window
+    (not only the first event recorded at or after `since`) takes it in."""
+    _every_kind_of_event(world)
+    client = bearer(token_for(world.users["national"]))
+    template = Movement.objects.filter(kind=Movement.Kind.REGISTERED).first()
+    assert template is not None
+    base = timezone.now() + timedelta(hours=1)
+    # ids ascending, recorded times: +3 s, +1 s, +2 s, +0 s
+    for seconds in (3, 1, 2, 0):
+        Movement.objects.create(
+            operation=world.operation, kind=Movement.Kind.REGISTERED, at=base,
+            person_id=template.person_id, household_id=template.household_id,
+            recorded_at=base + timedelta(seconds=seconds),
+        )  # fmt: skip
+    for seconds in (0, 1, 2, 3, 4):
+        since = base + timedelta(seconds=seconds)
+        url = f"/api/v1/ledger/?page_size=2&since={since.isoformat()}".replace("+", "%2B")
+        fed = [r["id"] for r in _walk(client, url)]
+        assert fed == list(
+            Movement.objects.filter(recorded_at__gte=since)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ), seconds
+    assert _walk(client, "/api/v1/ledger/?since=2100-01-01T00:00:00Z") == []
+
+
+def _shelters_by_pk() -> list[dict[str, Any]]:
+    return [dict(ShelterSerializer(x).data) for x in Shelter.objects.order_by("pk")]
+
+
+def test_every_shelter_in_one_request_is_written_as_the_serializer_writes_it(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    """On PostgreSQL the database writes each row's JSON (JsonObjectSql): names that
+    need escaping, floats to the last digit, empty districts and every flag come out as
+    DRF would write them."""
+    client = bearer(token_for(world.users["national"]))
+    kursk = Region.objects.get(code="RU-KRS")
+    odd = shelter(
+        world.operation, kursk, 'Школа № 5 «Родник» "quoted" \\ back\tslash\nnew line \x01 😀', 30
+    )
+    Shelter.objects.filter(pk=odd.pk).update(
+        lat=51.123456789012345, lon=-0.1 + 0.2, address="ул. Ленина,\u2028 д. 1",
+        wheelchair_access=False, medical_post=True, children_area=True, pets_allowed=True,
+        district=kursk.districts.first(),
+    )  # fmt: skip
+    many = [
+        Shelter(
+            operation=world.operation,
+            region=kursk,
+            name=f"Общежитие {i}",
+            address="x",
+            lat=51.7 + i / 7,
+            lon=36.2 - i / 3,
+            kind=Shelter.Kind.DORMITORY,
+            capacity=50 + i,
+            occupancy=i % 50,
+            reserved=i % 3,
+        )  # fmt: skip
+        for i in range(1100)
+    ]
+    Shelter.objects.bulk_create(many)
+    with CaptureQueriesContext(connection) as page:
+        response = client.get("/api/v1/shelters/?page_size=10000")
+    body = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert body["next"] is None and body["previous"] is None
+    assert body["results"] == _shelters_by_pk() and len(body["results"]) == 1103
+    assert [list(r) for r in body["results"]] == [ShelterSerializer.Meta.fields] * 1103
+    shelters = [q["sql"] for q in page.captured_queries if '"shelters_shelter"' in q["sql"]]
+    assert len(shelters) == 1 and "LIMIT 10001" in shelters[0]
+    assert ("to_json(" in shelters[0]) == (connection.vendor == "postgresql")
+    # A larger page is 10,000; JSON indented on request says the same.
+    by_capacity = client.get("/api/v1/shelters/?page_size=99999&ordering=-capacity").json()
+    assert by_capacity["next"] is None
+    assert [r["capacity"] for r in by_capacity["results"]] == sorted(
+        (r["capacity"] for r in body["results"]), reverse=True
+    )
+    assert sorted(by_capacity["results"], key=lambda r: r["id"]) == body["results"]
+    indented = client.get(
+        "/api/v1/shelters/?page_size=10000", HTTP_ACCEPT="application/json; indent=2"
+    )
+    assert indented.content.startswith(b'{\n  "next"') and indented.json() == body
+
+
 def test_the_shelters_list_is_the_serializer_s_and_its_queries_do_not_grow(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
@@ -117,4 +252,9 @@ def test_the_shelters_list_is_the_serializer_s_and_its_queries_do_not_grow(
     by_capacity = _walk(client, "/api/v1/shelters/?page_size=10&ordering=-capacity")
     assert [r["capacity"] for r in by_capacity] == sorted(
         (r["capacity"] for r in many), reverse=True
+    )
+    by_name = _walk(client, "/api/v1/shelters/?page_size=7&ordering=name")
+    assert sorted(by_name, key=lambda r: r["id"]) == many
+    assert [r["name"] for r in by_name] == list(
+        Shelter.objects.order_by("name").values_list("name", flat=True)
     )
