@@ -363,6 +363,9 @@ class DistrictQuery(serializers.Serializer):
 
 class SettlementQuery(serializers.Serializer):
     district = serializers.IntegerField(**ID)
+    name = serializers.CharField(
+        max_length=100, required=False, help_text="the name, or its start, in any language"
+    )
 
 
 class ShelterQuery(serializers.Serializer):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -112,6 +112,11 @@ class SettlementList(ApiView, generics.ListAPIView):
         q, qs = _query(self.request, s.SettlementQuery), Settlement.objects.all()
         if "district" in q:
             qs = qs.filter(district_id=q["district"])
+        if name := q.get("name", "").strip():
+            qs = qs.filter(
+                Q(name_en__istartswith=name) | Q(name_ru__istartswith=name)
+                | Q(name_uk__istartswith=name)
+            )  # fmt: skip
         return qs
 
 

@@ -177,3 +177,13 @@ def test_kept_answers_are_purged_after_their_retention_and_a_late_retry_saves_no
     assert late.status_code == 409 and "household" not in late.json()
     assert Household.objects.filter(idempotency_key=old).count() == 1
     assert post(client, family(phone="+7 910 555-01-02"), recent)["Idempotent-Replayed"] == "true"
+
+
+def test_a_partner_finds_the_origins_id_by_name_as_docs_api_shows(world: World) -> None:
+    client = bearer(token_for(world.users["registrar_a"]))
+    for typed in ("Суджа", "Sudzha", "Судж"):
+        found = client.get("/api/v1/settlements/", {"name": typed}).json()["results"]
+        assert "Суджа" in [s["name_ru"] for s in found], typed
+    sudzha = Settlement.objects.get(name_ru="Суджа")
+    assert post(client, family(origin=sudzha.pk), uuid.uuid4()).status_code == 201
+    assert client.get("/api/v1/settlements/", {"name": "Атлантида"}).json()["results"] == []
