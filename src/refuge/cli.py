@@ -26,8 +26,32 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(status)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refuge.settings")
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
-    execute_from_command_line(["refuge", *args])
+    try:
+        execute_from_command_line(["refuge", *args])
+    except (OperationalError, ProgrammingError) as error:
+        if not _no_tables(error):
+            raise
+        raise SystemExit(_command_error(_unmigrated(), 1)) from None
+
+
+def _no_tables(error: Exception) -> bool:
+    """A database that has not been migrated: SQLite's and PostgreSQL's words for it."""
+    text = str(error)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def _unmigrated() -> str:
+    """Where the command looked, and what to do (instead of a traceback)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = db["NAME"] if "sqlite" in db["ENGINE"] else f"{db.get('HOST') or 'local'}/{db['NAME']}"
+    return (
+        f"the database {where} has no Refuge tables yet: run `refuge migrate` there first, "
+        "or set REFUGE_DATA_DIR (or DATABASE_URL) to your deployment's (the demo's is var/demo)"
+    )
 
 
 class _CommandOutput:
