@@ -38,6 +38,7 @@ class World:
     alert_released: int = 0  # one drafted by the duty officer, released by `national`
     incident: int = 0  # a fire in the operation's incident log, reported by the duty officer
     webhook: int = 0  # a webhook subscription, where a test makes one (test_scope_matrix)
+    export_job: int = 0  # a queued export job of the regional coordinator (test_scope_matrix)
 
 
 def shelter(operation: Operation, region: Region, name: str, capacity: int) -> Shelter:
