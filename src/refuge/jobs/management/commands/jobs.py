@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refuge.jobs import files, queue
 from refuge.jobs.models import Job
+from refuge.jobs.progress import cli_progress
 
 
 class Command(BaseCommand):
@@ -35,10 +38,31 @@ class Command(BaseCommand):
             help="hours after the job finished (default REFUGE_JOB_FILE_RETENTION_HOURS, 24)",
         )
 
+    @contextmanager
+    def _bars(self) -> Iterator[None]:
+        """On a terminal, a bar for the job being run (`job N kind`); quiet elsewhere."""
+        stream = self.stderr._out
+        if not stream.isatty():
+            yield
+            return
+        bars = ExitStack()
+        current: dict[str, Any] = {}
+
+        def draw(job: Job) -> None:
+            if current.get("pk") != job.pk:
+                bars.close()
+                current.update(pk=job.pk, bar=bars.enter_context(
+                    cli_progress(f"job {job.pk} {job.kind}", stream)))  # fmt: skip
+            current["bar"](job.done, job.total)
+
+        with bars, queue.watching(draw):
+            yield
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "work":
-            ran = queue.work(until_empty=options["until_empty"], poll=options["poll"])
+            with self._bars():
+                ran = queue.work(until_empty=options["until_empty"], poll=options["poll"])
             self.stdout.write(f"{ran} job(s) run")
         elif action == "purge":
             hours = options["older_than"]
