@@ -341,7 +341,7 @@ def _export(request, wanted, rows, filters, fmt):  # type: ignore[no-untyped-def
         request,
         "desks/export_large.html",
         {"rows": many, "fmt": fmt, "export": wanted.name, "limit": settings.EXPORT_JOB_ROWS,
-         "back": _list_page(wanted), "list": _list_name(wanted)},
+         "back": _list_page(wanted)},
     )  # fmt: skip
 
 

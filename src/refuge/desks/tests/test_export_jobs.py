@@ -233,3 +233,23 @@ def test_a_job_taken_over_from_a_lost_worker_writes_the_whole_file_afresh(
         _file(client.get(f"/desk/exports/{job.pk}/file"))
         == client.get("/desk/households/export.csv").content
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "offer", "heading", "link"),
+    [
+        ("ru", "В этом списке 6 строк", "Выгрузка: список семей (CSV)", "Скачать файл"),
+        ("uk", "У цьому списку 6 рядків", "Вивантаження: список родин (CSV)", "Завантажити файл"),
+    ],
+)
+def test_the_pages_speak_russian_and_ukrainian(many: World, lang, offer, heading, link) -> None:  # type: ignore[no-untyped-def]
+    client = _client(many, lang=lang)
+    assert offer in client.get("/desk/households/export.csv").content.decode()
+    job = _work(_ask_in(client))
+    page = client.get(f"/desk/exports/{job.pk}/").content.decode()
+    assert heading in page and link in page
+
+
+def _ask_in(client: Client) -> Job:
+    asked = client.post("/desk/households/export.csv")
+    return Job.objects.get(pk=asked.url.rstrip("/").split("/")[-1])
