@@ -12,8 +12,7 @@ from django.urls import URLPattern, get_resolver
 from refuge.accounts.scope import Actor
 from refuge.api.actions import do_create_token
 from refuge.audit.models import AuditEvent
-from refuge.desks.tests.world import World, build_world
-from refuge.jobs.models import Job
+from refuge.desks.tests.world import World, build_world, queued_export
 from refuge.webhooks.models import Subscription
 
 ROLES = (
@@ -29,13 +28,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         owner=w.users["registrar_a"], operation=w.operation, url="https://8.8.8.8/hook",
         events=["sitrep.published"], secret="whsec_test",
     ).pk  # fmt: skip
-    # the regional coordinator's export, queued: theirs and the national coordinator's to see
-    regional = w.users["regional"].memberships.get()
-    w.export_job = Job.objects.create(
-        kind="desks.export", created_by=w.users["regional"],
-        payload={"export": "households", "fmt": "csv", "filters": {}, "user": regional.user_id,
-                 "membership": regional.pk, "operation": w.operation.pk, "lang": "en"},
-    ).pk  # fmt: skip
+    w.export_job = queued_export(w)  # theirs and the national coordinator's to see
     return w
 
 

@@ -143,3 +143,15 @@ def _warnings(world: World) -> None:
         actor=duty, operation=world.operation, kind="fire", name="Пожар на складе",
         place="Курск, ул. Литовская", reported_at=datetime.now(MSK) - timedelta(hours=2),
     ).pk  # fmt: skip
+
+
+def queued_export(world: World) -> int:
+    """The regional coordinator's households export, queued (a job nobody ran yet)."""
+    from refuge.jobs.models import Job
+
+    regional = world.users["regional"].memberships.get()
+    return Job.objects.create(
+        kind="desks.export", created_by=world.users["regional"],
+        payload={"export": "households", "fmt": "csv", "filters": {}, "user": regional.user_id,
+                 "membership": regional.pk, "operation": world.operation.pk, "lang": "en"},
+    ).pk  # fmt: skip
