@@ -44,7 +44,7 @@ def _client(world: World, who: str = "national", lang: str = "en") -> Client:
 def _ask(client: Client, url: str) -> Job:
     """What the page offers: GET says the list is long, its button POSTs the same URL."""
     offer = client.get(url)
-    assert offer.status_code == 200 and "Make the file" in offer.content.decode()
+    assert offer.status_code == 200 and 'id="export-rows"' in offer.content.decode()
     asked = client.post(url)
     assert asked.status_code == 302
     job = Job.objects.get(pk=asked.url.rstrip("/").split("/")[-1])

@@ -9,7 +9,9 @@ from django.core.management import call_command
 
 from refuge.jobs import queue
 
-pytestmark = pytest.mark.django_db
+# The worker closes connections between jobs, as a long-running process must, so these
+# run outside a test transaction (which PostgreSQL would lose with its connection).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Terminal(StringIO):
