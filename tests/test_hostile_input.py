@@ -28,7 +28,7 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refuge.desks.tests.world import World, build_world
+from refuge.desks.tests.world import World, build_world, queued_export
 from refuge.fielddata.views import uploads
 from refuge.registry.actions import MemberData
 from refuge.tracing.actions import TracingQuery, do_public_search
@@ -122,6 +122,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         owner=w.users["registrar_a"], operation=w.operation, url="https://8.8.8.8/hook",
         events=["sitrep.published"], secret="whsec_test",
     ).pk  # fmt: skip
+    w.export_job = queued_export(w)
     return w
 
 
@@ -212,6 +213,9 @@ def _blind(w: World) -> list[Target]:
             ("mapping", '{"columns": {"ФИО": "full_name"}, "reception_point": "p1"}'),
             ("at", "2024-08-14T10:00:00+03:00")])),
         Target("registrar_a", "-", PageForm("/imports/jobs/999999/", "get", [("part", "1")])),
+        Target("national", "-", PageForm("/placement/jobs/999999/", "get", [("part", "1")])),
+        Target("national", "-", PageForm(f"/desk/exports/{w.export_job}/", "get", [("part", "1")])),
+        Target("national", "-", PageForm(f"/desk/exports/{w.export_job}/file", "get", [])),
     ]  # fmt: skip
 
 

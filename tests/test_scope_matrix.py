@@ -12,7 +12,7 @@ from django.urls import URLPattern, get_resolver
 from refuge.accounts.scope import Actor
 from refuge.api.actions import do_create_token
 from refuge.audit.models import AuditEvent
-from refuge.desks.tests.world import World, build_world
+from refuge.desks.tests.world import World, build_world, queued_export
 from refuge.webhooks.models import Subscription
 
 ROLES = (
@@ -28,6 +28,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         owner=w.users["registrar_a"], operation=w.operation, url="https://8.8.8.8/hook",
         events=["sitrep.published"], secret="whsec_test",
     ).pk  # fmt: skip
+    w.export_job = queued_export(w)  # theirs and the national coordinator's to see
     return w
 
 
@@ -161,6 +162,14 @@ def matrix(w: World) -> dict[str, tuple[str, dict[str, int]]]:
             {"national": 404, "regional": 404, "registrar_a": 404, "registrar_b": 404},
         ),
         "placement_waiting": ("/placement/", {"national": 200, "regional": 200}),
+        "placement_job": ("/placement/jobs/999999/", {"national": 404, "regional": 404}),
+        "desk_export_job": (f"/desk/exports/{w.export_job}/", {"national": 200, "regional": 200}),
+        "desk_export_job@missing": ("/desk/exports/999999/", {"national": 404, "regional": 404}),
+        # not made yet: back to its page
+        "desk_export_file": (
+            f"/desk/exports/{w.export_job}/file",
+            {"national": 302, "regional": 302},
+        ),
         "placement_plan@missing": (
             "/placement/plans/999999/",
             {"national": 404, "regional": 404},

@@ -16,6 +16,9 @@ REFUGE_TILE_URL   the map's background tiles, e.g. https://tile.openstreetmap.or
                   (default none: the map draws shelters and areas on a plain background,
                   so it works offline and tells no tile server where coordinators look).
 REFUGE_TILE_ATTRIBUTION  the credit line the tile server asks for.
+REFUGE_EXPORT_JOB_ROWS  desk exports over this many rows (default 10000) run as a job.
+REFUGE_JOB_FILE_RETENTION_HOURS  a job's file (a large export) is deleted this long after
+                  its job finished (default 24), by `refuge jobs purge`.
 REFUGE_PUBLIC_URL the site's public address (https://…), written into CAP <web> and the feed.
 REFUGE_CAP_SENDER the CAP <sender> of released warnings (default: <operation>@refuge.example).
 REFUGE_CAP_KEY, REFUGE_CAP_CERT  PEM files of the key and certificate that sign released
@@ -284,6 +287,10 @@ REFUGE_METRICS_ALLOWED = [
 REFUGE_WEBHOOK_ALLOWED_NETWORKS = [
     n.strip() for n in os.environ.get("REFUGE_WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()
 ]
+# Desk exports of more rows than this are written by a job, not in the request.
+EXPORT_JOB_ROWS = int(os.environ.get("REFUGE_EXPORT_JOB_ROWS", "10000"))
+# Files jobs make (large exports hold personal data) are deleted this long after.
+JOB_FILE_RETENTION_HOURS = float(os.environ.get("REFUGE_JOB_FILE_RETENTION_HOURS", "24"))
 REFUGE_WEBHOOK_TIMEOUT = float(os.environ.get("REFUGE_WEBHOOK_TIMEOUT", "5"))  # seconds
 REFUGE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("REFUGE_WEBHOOK_MAX_ATTEMPTS", "10"))
 # The wait after attempt n is this × 2^(n−1): 1, 2, 4 … 256 minutes, about 8½ hours in all.

@@ -9,16 +9,19 @@ Screenshots and each walk's axe report: test-artifacts/<test name>/.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from refuge.accounts.scope import Actor
 from refuge.desks.tests.world import MSK, PASSWORD, World, build_world
 from refuge.geo.models import Settlement
+from refuge.jobs import queue
 from refuge.registry.actions import MemberData, Registration, do_register_households
 from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
@@ -91,6 +94,15 @@ def _coordinators_day(walk, world: World, username: str) -> None:  # type: ignor
     walk.follow(page, "/desk/households/", "households")
     walk.follow(page, "/placement/", "placement")
     page.get_by_role("button", name=walk.t("Make a plan for everyone waiting")).click()
+    page.wait_for_url(re.compile(r"/placement/jobs/\d+/$"))
+    walk.see(page, "plan-queued")
+    # the worker beside the live server, as `refuge jobs work` would be in its own process
+    worker = threading.Thread(target=queue.work, kwargs={"until_empty": True, "poll": 0.2})
+    worker.start()
+    worker.join(timeout=120)
+    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=30_000)
+    walk.see(page, "plan-made")
+    page.get_by_role("link", name=walk.t("Review the plan")).click()
     page.wait_for_url(re.compile(r"/placement/plans/\d+/$"))
     walk.see(page, "plan")
     walk.follow(page, "/placement/standby/", "standby")

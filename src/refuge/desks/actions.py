@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,8 @@ from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.desks.duplicates import ShownDuplicate
 from refuge.geo.models import Region, Settlement
+from refuge.jobs import queue
+from refuge.jobs.models import Job
 from refuge.movements.models import Movement
 from refuge.registry.actions import (
     MemberData,
@@ -204,3 +207,28 @@ def do_desk_change_status(
             object_id=shelter.pk,
             summary=f"status {status}, {capacity} places",
         )
+
+
+def do_queue_export(
+    *, actor: Actor, export: str, fmt: str, filters: dict[str, Any], rows: int, lang: str
+) -> Job:
+    """Queue a list too long for one request as a `desks.export` job (desks/jobs.py) for
+    this coordinator, and audit the asking; the download is audited when it happens."""
+    m = actor.membership
+    assert m is not None
+    with transaction.atomic():
+        job = queue.enqueue(
+            "desks.export",
+            {"export": export, "fmt": fmt, "filters": filters, "user": actor.user.pk,  # type: ignore[attr-defined]
+             "membership": m.pk, "operation": m.operation_id, "lang": lang},
+            total=rows,
+            created_by=actor.user,
+        )  # fmt: skip
+        do_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type="export_job",
+            object_id=job.pk,
+            summary=f"asked for the {export} list as {fmt} ({rows} rows) as job {job.pk}",
+        )
+    return job

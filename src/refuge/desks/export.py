@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -33,13 +36,18 @@ from refuge.registry.models import Household
 from refuge.shelters.models import Shelter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: households whose shelters are looked up at once while exporting
 CHUNK = 2000
 
 
 def safe_cell(value: object) -> object:
-    """The value as a spreadsheet should show it: text that would be a formula is quoted."""
+    """The value as a spreadsheet should show it: text that would be a formula is quoted.
+
+    A lazy translation (a destination's label) is made text here: openpyxl refuses it."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -101,20 +109,111 @@ HOUSEHOLD_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Export:
+    """One of the desk's lists as a file: its name, columns and how its rows are read."""
+
+    name: str  # the file's and the sheet's name, and the export job's payload
+    object_type: str  # as the audit trail names what was exported
+    label: str  # the audit summary's words for it
+    columns: tuple[Column, ...]
+    rows: Callable[[QuerySet], Iterable[list[object]]]  # type: ignore[type-arg]
+
+
+def _shelter_rows(shelters: QuerySet[Shelter]) -> Iterable[list[object]]:
+    return ([c.value(s) for c in SHELTER_COLUMNS] for s in shelters.iterator(chunk_size=CHUNK))
+
+
+def _household_rows(households: QuerySet[Household]) -> Iterable[list[object]]:
+    return ([c.value(h, s) for c in HOUSEHOLD_COLUMNS] for h, s in _with_shelters(households))
+
+
+SHELTERS = Export("shelters", "shelters", "shelters table", SHELTER_COLUMNS, _shelter_rows)
+HOUSEHOLDS = Export(
+    "households", "household", "households list", HOUSEHOLD_COLUMNS, _household_rows
+)
+EXPORTS = {e.name: e for e in (SHELTERS, HOUSEHOLDS)}
+
+
 def shelters_file(actor: Actor, shelters: QuerySet[Shelter], fmt: str) -> HttpResponse:
-    _check(fmt)
-    rows = [[c.value(s) for c in SHELTER_COLUMNS] for s in shelters]
-    response = _file(fmt, "shelters", SHELTER_COLUMNS, rows)
-    _audit(actor, "shelters", f"shelters table as {fmt}: {len(rows)} rows")
-    return response
+    return direct(actor, SHELTERS, shelters, fmt)
 
 
 def households_file(actor: Actor, households: QuerySet[Household], fmt: str) -> HttpResponse:
-    _check(fmt)
-    rows = [[c.value(h, s) for c in HOUSEHOLD_COLUMNS] for h, s in _with_shelters(households)]
-    response = _file(fmt, "households", HOUSEHOLD_COLUMNS, rows)
-    _audit(actor, "household", f"households list as {fmt}: {len(rows)} rows")
+    return direct(actor, HOUSEHOLDS, households, fmt)
+
+
+def direct(actor: Actor, export: Export, rows: QuerySet, fmt: str) -> HttpResponse:  # type: ignore[type-arg]
+    """The file in the response itself: for lists up to EXPORT_JOB_ROWS rows."""
+    check_format(fmt)
+    buffer = io.BytesIO()
+    written = write(export, rows, fmt, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export.name}.{fmt}"'
+    audit(actor, export, fmt, written)
     return response
+
+
+def too_long_for_a_request(rows: QuerySet) -> int | None:  # type: ignore[type-arg]
+    """The number of rows when over EXPORT_JOB_ROWS (the file is then made by a job)."""
+    limit = settings.EXPORT_JOB_ROWS
+    found = rows[: limit + 1].count()
+    return rows.count() if found > limit else None
+
+
+def write(
+    export: Export,
+    rows: QuerySet,  # type: ignore[type-arg]
+    fmt: str,
+    out: BinaryIO,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the list to `out` and return how many rows; `progress(rows so far)` per CHUNK.
+
+    The request and the export job both write through here, so a file made by a job is
+    the same, byte for byte (CSV) or cell for cell (XLSX), as the one the page gives."""
+    headers = [str(c.header) for c in export.columns]
+    written = 0
+
+    def counted() -> Iterator[list[object]]:
+        nonlocal written
+        for row in export.rows(rows):
+            yield [safe_cell(v) for v in row]
+            written += 1
+            if progress is not None and written % CHUNK == 0:
+                progress(written)
+
+    if fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        text.write("\ufeff")  # Excel reads a CSV as UTF-8 (Cyrillic intact) only after a BOM
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(counted())
+        text.flush()
+        text.detach()  # leave `out` open for the caller
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(export.name)
+        sheet.append(headers)
+        for r in counted():
+            sheet.append(r)
+        book.save(out)
+    return written
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+
+
+def audit(actor: Actor, export: Export, fmt: str, rows: int, job: int | None = None) -> None:
+    made = f" (made by job {job})" if job is not None else ""
+    do_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        object_type=export.object_type,
+        summary=f"{export.label} as {fmt}: {rows} rows{made}",
+    )
 
 
 def _with_shelters(households: QuerySet[Household]) -> Iterable[tuple[Household, Shelter | None]]:
@@ -130,40 +229,3 @@ def _with_shelters(households: QuerySet[Household]) -> Iterable[tuple[Household,
 def _chunk_with_shelters(chunk: list[Household]) -> list[tuple[Household, Shelter | None]]:
     shelters = shelters_of(chunk) if chunk else {}
     return [(h, shelters.get(h.pk)) for h in chunk]
-
-
-def _check(fmt: str) -> None:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-
-
-def _file(fmt: str, name: str, columns: Sequence[Column], rows: list[list[object]]) -> HttpResponse:
-    headers = [str(c.header) for c in columns]
-    safe = [[safe_cell(v) for v in r] for r in rows]
-    if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads a CSV as UTF-8 (Cyrillic intact) only after a BOM
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        writer.writerows(safe)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(name)
-        sheet.append(headers)
-        for r in safe:
-            sheet.append(r)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
-def _audit(actor: Actor, object_type: str, summary: str) -> None:
-    do_record(
-        actor=actor,
-        action=AuditEvent.Action.EXPORT,
-        object_type=object_type,
-        summary=summary,
-    )

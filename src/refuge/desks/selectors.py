@@ -488,3 +488,62 @@ def shelters_of(households: list[Household]) -> dict[int, Shelter]:
         by_household.setdefault(m.household_id, []).append(m)
     found = {pk: current_shelter(ms) for pk, ms in by_household.items()}
     return {pk: s for pk, s in found.items() if s is not None}
+
+
+def export_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """A list's filters (as the page's form cleaned them) as JSON for an export job:
+    regions and reception points by number, features as a sorted list."""
+    plain: dict[str, Any] = {}
+    for key, value in filters.items():
+        if isinstance(value, Region | ReceptionPoint):
+            plain[key] = value.pk
+        elif isinstance(value, frozenset):
+            plain[key] = sorted(value)
+        else:
+            plain[key] = value
+    return plain
+
+
+def export_rows(actor: Actor, name: str, filters: dict[str, Any]) -> QuerySet[Any]:
+    """The rows an export job writes: the list's own selector, with the filters read back
+    through the actor's scope (a region or point no longer theirs gives no rows, never
+    the unfiltered list)."""
+    given = dict(filters)
+    if name == "households":
+        if given.get("reception_point") is not None:
+            given["reception_point"] = (
+                reception_points_for(actor).filter(pk=given["reception_point"]).first()
+            )
+            if given["reception_point"] is None:
+                return Household.objects.none()
+        return households_table(actor, **given)
+    if given.get("region") is not None:
+        given["region"] = regions_for(actor).filter(pk=given["region"]).first()
+        if given["region"] is None:
+            return Shelter.objects.none()
+    given["features"] = frozenset(given.get("features") or ())
+    return shelters_table(actor, **given)
+
+
+def export_job_for(actor: Actor, pk: int) -> Any:
+    """An export job the actor may see and download: one they asked for, or any of their
+    operation's for a national coordinator (whose scope holds every row of them). Anyone
+    else's, or another operation's, is OutOfScope, like a record that is not there."""
+    from refuge.jobs.models import Job
+
+    m = actor.membership
+    found = Job.objects.filter(pk=pk, kind="desks.export").first()
+    mine = found is not None and found.created_by_id == getattr(actor.user, "pk", None)
+    national = (
+        found is not None
+        and m is not None
+        and m.role == Role.NATIONAL_COORDINATOR
+        and found.payload.get("operation") == m.operation_id
+    )
+    if found is None or not (mine or national):
+        if found is not None:
+            do_record(actor=actor, action=A.DENIED, object_type="export_job", object_id=pk)
+        raise OutOfScope(pk)
+    if mine and found.payload.get("operation") != getattr(m, "operation_id", None):
+        raise OutOfScope(pk)
+    return found

@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +30,7 @@ from refuge.desks.actions import (
     do_desk_change_status,
     do_desk_check_in,
     do_desk_check_out,
+    do_queue_export,
     do_register_at_desk,
 )
 from refuge.desks.duplicates import (
@@ -50,6 +53,8 @@ from refuge.desks.forms import (
 )
 from refuge.desks.listing import paginate
 from refuge.geo.selectors import settlement_labels
+from refuge.jobs import files
+from refuge.jobs.pages import job_page
 from refuge.placement.services import ShelterRequest, plan_for_households
 from refuge.registry.models import Destination
 from refuge.reports.selectors import sitrep
@@ -318,10 +323,87 @@ def _household_filters(request, actor):  # type: ignore[no-untyped-def]
 
 
 @role_required(*COORDINATORS)
+@require_http_methods(["GET", "POST"])
 def households_export(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     _, filters = _household_filters(request, actor)
-    return export.households_file(actor, selectors.households_table(actor, **filters), fmt)
+    rows = selectors.households_table(actor, **filters)
+    return _export(request, export.HOUSEHOLDS, rows, filters, fmt)
+
+
+def _export(request, wanted, rows, filters, fmt):  # type: ignore[no-untyped-def]
+    """The file at once, or, over EXPORT_JOB_ROWS rows, a page that offers to make it in
+    the background (GET changes nothing); its POST queues the job and shows its page."""
+    actor = request.actor
+    export.check_format(fmt)
+    many = export.too_long_for_a_request(rows)
+    if many is None:
+        if request.method == "POST":
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+        return export.direct(actor, wanted, rows, fmt)
+    if request.method == "POST":
+        job = do_queue_export(
+            actor=actor, export=wanted.name, fmt=fmt, rows=many,
+            filters=selectors.export_filters(filters), lang=get_language(),
+        )  # fmt: skip
+        return redirect("desk_export_job", pk=job.pk)
+    return render(
+        request,
+        "desks/export_large.html",
+        {"rows": many, "fmt": fmt, "export": wanted.name, "limit": settings.EXPORT_JOB_ROWS,
+         "back": _list_page(wanted)},
+    )  # fmt: skip
+
+
+@role_required(*COORDINATORS)
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    job = selectors.export_job_for(actor, pk)
+    wanted = export.EXPORTS[job.payload["export"]]
+    fmt = job.payload["fmt"]
+    kept = files.stored(job)
+    gone = ""
+    if job.state == job.State.DONE and kept is None:
+        gone = _("The file was deleted %(hours)s hours after it was made, as files with "
+                 "personal data are. Ask for the export again.") % {
+            "hours": f"{files.retention().total_seconds() / 3600:g}"}  # fmt: skip
+    return job_page(
+        request,
+        job,
+        heading=_("Export: %(list)s (%(format)s)")
+        % {"list": _list_name(wanted), "format": fmt.upper()},
+        back=(reverse(_list_page(wanted)), _("Back to the list")),
+        result=(reverse("desk_export_file", args=[job.pk]), _("Download the file"))
+        if kept
+        else None,
+        result_gone=gone,
+    )
+
+
+@role_required(*COORDINATORS)
+def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    job = selectors.export_job_for(actor, pk)
+    kept = files.stored(job) if job.state == job.State.DONE else None
+    if kept is None:
+        return redirect("desk_export_job", pk=pk)
+    wanted = export.EXPORTS[job.payload["export"]]
+    fmt = job.payload["fmt"]
+    export.audit(actor, wanted, fmt, int(job.result.get("rows", 0)), job=job.pk)
+    return FileResponse(
+        open(kept, "rb"),  # noqa: SIM115  (FileResponse closes it)
+        as_attachment=True,
+        filename=f"{wanted.name}.{fmt}",
+        content_type=export.CONTENT_TYPES[fmt],
+    )
+
+
+def _list_name(wanted: export.Export) -> str:
+    return _("households list") if wanted is export.HOUSEHOLDS else _("shelters list")
+
+
+def _list_page(wanted: export.Export) -> str:
+    return "desk_households" if wanted is export.HOUSEHOLDS else "desk_shelters"
 
 
 @role_required(*HOUSEHOLD_READERS)
@@ -375,10 +457,12 @@ def _shelter_filters(request, actor):  # type: ignore[no-untyped-def]
 
 
 @role_required(*COORDINATORS)
+@require_http_methods(["GET", "POST"])
 def shelters_export(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     _, filters = _shelter_filters(request, actor)
-    return export.shelters_file(actor, selectors.shelters_table(actor, **filters), fmt)
+    rows = selectors.shelters_table(actor, **filters)
+    return _export(request, export.SHELTERS, rows, filters, fmt)
 
 
 @role_required(*SHELTER_DESK)

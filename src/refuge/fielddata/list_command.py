@@ -18,8 +18,8 @@ from refuge.accounts.scope import Actor
 from refuge.fielddata import imports, sheets, shelters_import
 from refuge.fielddata.exports import BadFile
 from refuge.fielddata.models import SavedMapping
-from refuge.fielddata.progress import cli_progress
 from refuge.fielddata.report import write_report
+from refuge.jobs.progress import cli_progress
 from refuge.operations.models import Operation
 from refuge.registry.models import ReceptionPoint
 
@@ -126,7 +126,7 @@ def print_and_apply(
     out.write(report.summary())
     before_apply()
     if options["apply"]:
-        with cli_progress(unit, command.stderr._out) as progress:
+        with cli_progress(unit, command.stderr._out, lines=True) as progress:
             created = imports.apply(
                 operation=operation,
                 report=report,

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from refuge.fielddata.report import write_report
 from refuge.fielddata.selectors import import_points_for
 from refuge.jobs import queue
 from refuge.jobs.models import Job
+from refuge.jobs.pages import job_page
 
 IMPORTERS = (Role.NATIONAL_COORDINATOR, Role.REGIONAL_COORDINATOR, Role.REGISTRAR)
 SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -141,5 +143,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     ).first()
     if found is None:
         raise Http404
-    template = "fielddata/_progress.html" if request.GET.get("part") else "fielddata/job.html"
-    return render(request, template, {"job": found, "lines": found.lines.all()[:200]})
+    return job_page(
+        request,
+        found,
+        heading=_("Import: %(name)s") % {"name": found.payload.get("file_name", "")},
+        back=(reverse("imports_upload"), _("Import another file")),
+    )

@@ -38,7 +38,8 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +51,8 @@ from refuge.jobs.models import Job, JobLog
 
 JobFunction = Callable[[Job], dict[str, Any] | None]
 _KINDS: dict[str, JobFunction] = {}
+#: called with each job's progress in this process (`refuge jobs work` draws its bar)
+_WATCHERS: list[Callable[[Job], None]] = []
 
 
 class LeaseLost(Exception):
@@ -165,6 +168,18 @@ def progress(job: Job, done: int, total: int | None = None) -> None:
     }
     if not _mine(job).filter(state=Job.State.RUNNING).update(**fields):
         raise LeaseLost(f"job {job.pk} was taken over")
+    for watcher in _WATCHERS:
+        watcher(job)
+
+
+@contextmanager
+def watching(watcher: Callable[[Job], None]) -> Iterator[None]:
+    """Call `watcher(job)` on every progress() of the jobs this process runs meanwhile."""
+    _WATCHERS.append(watcher)
+    try:
+        yield
+    finally:
+        _WATCHERS.remove(watcher)
 
 
 def log(job: Job, message: str) -> None:

@@ -5,6 +5,7 @@ what a concurrent desk took first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,6 +18,8 @@ from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.core import placement as engine
 from refuge.core.placement.distance import haversine_km
+from refuge.jobs import queue
+from refuge.jobs.models import Job
 from refuge.movements.models import Movement
 from refuge.placement import selectors
 from refuge.placement.models import PlacementPlan, PlanRow
@@ -67,12 +70,23 @@ def _expire_earlier(actor: Actor, kind: str, **match: object) -> None:
     ).update(status=P.Status.EXPIRED)
 
 
-def do_propose_plan(*, actor: Actor) -> PlacementPlan:
+#: progress(done, total, what): the stages of a plan, for the job page and the command line
+Stages = Callable[[int, int, str], None]
+PLAN_STAGES = 3
+
+
+def do_propose_plan(*, actor: Actor, progress: Stages | None = None) -> PlacementPlan:
     """Plan places for every waiting household in the actor's scope; nothing is reserved yet."""
+    step = progress or (lambda done, total, what: None)
     now = timezone.now()
     waiting = selectors.waiting_households(actor)
     shelters = selectors.open_shelters(actor)
+    free = sum(s.free for s in shelters)
+    step(1, PLAN_STAGES, f"{len(waiting)} households waiting, {free} free places in "
+         f"{len(shelters)} open shelters")  # fmt: skip
     batch = plan_for_waiting(waiting, shelters)
+    step(2, PLAN_STAGES, f"placed {batch.placement.stats.placed_persons} of "
+         f"{batch.placement.stats.persons} persons ({batch.placement.stats.method})")  # fmt: skip
     by_pk = {str(s.pk): s for s in shelters}
     stats, fcfs = batch.placement.stats, batch.first_come.stats
     with transaction.atomic():
@@ -115,7 +129,30 @@ def do_propose_plan(*, actor: Actor) -> PlacementPlan:
             summary=f"plan for {len(waiting)} waiting households: {stats.placed_persons} of "
             f"{stats.persons} persons placed, {stats.person_km:.0f} person-km",
         )
+    step(3, PLAN_STAGES, f"plan {plan.pk} saved: {len(rows)} households")
     return plan
+
+
+def do_queue_plan(*, actor: Actor) -> Job:
+    """Queue the plan for every waiting household as a `placement.propose` job (the
+    page's button): a whole queue is planned by a worker, not in the request."""
+    m = actor.membership
+    assert m is not None
+    with transaction.atomic():
+        job = queue.enqueue(
+            "placement.propose",
+            {"user": actor.user.pk, "membership": m.pk, "operation": m.operation_id},  # type: ignore[attr-defined]
+            total=PLAN_STAGES,
+            created_by=actor.user,
+        )
+        do_record(
+            actor=actor,
+            action=A.CREATE,
+            object_type="placement_job",
+            object_id=job.pk,
+            summary=f"asked for a plan for every waiting household as job {job.pk}",
+        )
+    return job
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from refuge.accounts.scope import Actor, OutOfScope, households_for, shelters_fo
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.desks.selectors import shelters_table
+from refuge.jobs.models import Job
 from refuge.movements.models import Movement
 from refuge.placement.models import PlacementPlan, PlanRow
 from refuge.placement.services import distance_km
@@ -155,6 +156,17 @@ def plans_for(actor: Actor) -> QuerySet[PlacementPlan]:
     if m.region_id is not None and actor.role != "national_coordinator":
         return mine.filter(region_id=m.region_id)
     return mine
+
+
+def plan_job_for(actor: Actor, pk: int) -> Job:
+    """A `placement.propose` job this coordinator asked for; anyone else's is OutOfScope."""
+    job = Job.objects.filter(
+        pk=pk, kind="placement.propose", created_by_id=getattr(actor.user, "pk", None)
+    ).first()
+    if job is None:
+        do_record(actor=actor, action=A.DENIED, object_type="placement_job", object_id=pk)
+        raise OutOfScope(pk)
+    return job
 
 
 def plan_for(actor: Actor, pk: int) -> PlacementPlan:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +14,7 @@ from refuge.accounts.models import Role
 from refuge.accounts.scope import OutOfScope, shelter_for, shelters_for
 from refuge.core.listing import Sort
 from refuge.desks.listing import paginate
+from refuge.jobs.pages import job_page
 from refuge.placement import selectors
 from refuge.placement.actions import (
     PlanNotOpen,
@@ -22,7 +24,7 @@ from refuge.placement.actions import (
     do_accept_plan,
     do_open_standby_shelter,
     do_propose_closure,
-    do_propose_plan,
+    do_queue_plan,
 )
 from refuge.placement.forms import ClosureForm, OpenStandbyForm, StandbySearchForm
 from refuge.placement.models import PlacementPlan
@@ -36,8 +38,8 @@ COORDINATORS = (Role.NATIONAL_COORDINATOR, Role.REGIONAL_COORDINATOR)
 def waiting(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if request.method == "POST":
-        made = do_propose_plan(actor=actor)
-        return redirect("placement_plan", pk=made.pk)
+        job = do_queue_plan(actor=actor)
+        return redirect("placement_job", pk=job.pk)
     households = selectors.waiting_households(actor)
     shelters = selectors.open_shelters(actor)
     return render(
@@ -50,6 +52,20 @@ def waiting(request: HttpRequest) -> HttpResponse:
             "shelters": len(shelters),
             "plans": selectors.plans_for(actor).select_related("closing_shelter")[:10],
         },
+    )
+
+
+@role_required(*COORDINATORS)
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan being made: progress and log, then a link to review it."""
+    found = selectors.plan_job_for(request.actor, pk)  # type: ignore[attr-defined]
+    plan = found.result.get("plan") if found.state == found.State.DONE else None
+    return job_page(
+        request,
+        found,
+        heading=_("Plan for waiting households"),
+        back=(reverse("placement_waiting"), _("Back to the waiting households")),
+        result=(reverse("placement_plan", args=[plan]), _("Review the plan")) if plan else None,
     )
 
 

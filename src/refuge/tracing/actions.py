@@ -7,7 +7,7 @@ same person as another; undoing it stamps the row and reopens the pair.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -354,7 +354,16 @@ class ScanResult:
     merged: int
 
 
-def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanResult:
+#: the scan's stages for progress(done, SCAN_STAGES): loaded, linked, queued
+SCAN_STAGES = 3
+
+
+def do_scan_registry(
+    *,
+    operation: Operation,
+    auto_merge: bool = False,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> ScanResult:
     """Run the batch engine over the operation's registry and queue pairs for review.
 
     Persons already merged into another are left out (their kept person stands for
@@ -370,6 +379,7 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
         .values_list("pk", flat=True)
     )
     people = keys.load(ids)
+    progress(1, SCAN_STAGES)
     result = RefugeLinker().dedupe([p.record for p in people])
     pairs = household_pairs(
         result.scored_pairs(min_probability=REVIEW_PROBABILITY),
@@ -386,11 +396,13 @@ def do_scan_registry(*, operation: Operation, auto_merge: bool = False) -> ScanR
         )
         for pair in pairs
     ]
+    progress(2, SCAN_STAGES)
     with transaction.atomic():
         before = DuplicateCandidate.objects.filter(operation=operation).count()
         DuplicateCandidate.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         new = DuplicateCandidate.objects.filter(operation=operation).count() - before
         merged = _auto_merge(operation, pairs) if auto_merge else 0
+    progress(3, SCAN_STAGES)
     return ScanResult(len(people), len(pairs), new, merged)
 
 

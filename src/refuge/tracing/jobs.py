@@ -27,14 +27,16 @@ def index(job: Job) -> dict[str, Any]:
 @queue.kind("tracing.scan")
 def scan(job: Job) -> dict[str, Any]:
     operation = Operation.objects.get(pk=job.payload["operation"])
-    queue.progress(job, 0, 1)
-    result = do_scan_registry(operation=operation, auto_merge=bool(job.payload.get("auto_merge")))
+    result = do_scan_registry(
+        operation=operation,
+        auto_merge=bool(job.payload.get("auto_merge")),
+        progress=lambda done, total: queue.progress(job, done, total),
+    )
     queue.log(
         job,
         f"{result.persons} persons scanned, {result.pairs_found} pairs at or above review, "
         f"{result.pairs_new} new in the queue, {result.merged} merged automatically",
     )
-    queue.progress(job, 1, 1)
     return {
         "persons": result.persons,
         "pairs_found": result.pairs_found,

@@ -38,6 +38,7 @@ class World:
     alert_released: int = 0  # one drafted by the duty officer, released by `national`
     incident: int = 0  # a fire in the operation's incident log, reported by the duty officer
     webhook: int = 0  # a webhook subscription, where a test makes one (test_scope_matrix)
+    export_job: int = 0  # a queued export job of the regional coordinator (test_scope_matrix)
 
 
 def shelter(operation: Operation, region: Region, name: str, capacity: int) -> Shelter:
@@ -141,4 +142,16 @@ def _warnings(world: World) -> None:
     world.incident = do_report_incident(
         actor=duty, operation=world.operation, kind="fire", name="Пожар на складе",
         place="Курск, ул. Литовская", reported_at=datetime.now(MSK) - timedelta(hours=2),
+    ).pk  # fmt: skip
+
+
+def queued_export(world: World) -> int:
+    """The regional coordinator's households export, queued (a job nobody ran yet)."""
+    from refuge.jobs.models import Job
+
+    regional = world.users["regional"].memberships.get()
+    return Job.objects.create(
+        kind="desks.export", created_by=world.users["regional"],
+        payload={"export": "households", "fmt": "csv", "filters": {}, "user": regional.user_id,
+                 "membership": regional.pk, "operation": world.operation.pk, "lang": "en"},
     ).pk  # fmt: skip

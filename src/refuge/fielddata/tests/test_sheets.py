@@ -287,17 +287,18 @@ def test_ods_bomb_refused_before_it_unpacks(tmp_path: Path) -> None:
 
 
 def test_cli_progress_draws_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
-    from refuge.fielddata.progress import cli_progress
+    from refuge.jobs.progress import cli_progress
 
     class Terminal(StringIO):
         def isatty(self) -> bool:
             return True
 
-    term, pipe = Terminal(), StringIO()
-    for stream in (term, pipe):
-        with cli_progress("households", stream) as progress:
+    term, pipe, log = Terminal(), StringIO(), StringIO()
+    for stream, lines in ((term, False), (pipe, True), (log, False)):
+        with cli_progress("households", stream, lines=lines) as progress:
             progress(200, 1041)
             progress(1041, 1041)
+    assert log.getvalue() == ""  # quiet off a terminal unless lines are asked for
     assert "households" in term.getvalue() and "1041/1041" in term.getvalue()
     assert "━" in term.getvalue()  # rich's bar
     assert pipe.getvalue() == "\r200/1041 households\r1041/1041 households\n"

@@ -8,6 +8,7 @@ from refuge.accounts.scope import Actor
 from refuge.audit.models import AuditEvent
 from refuge.desks.tests.world import World
 from refuge.geo.models import Region
+from refuge.jobs import queue
 from refuge.movements.models import Movement
 from refuge.placement.models import PlacementPlan
 from refuge.placement.selectors import waiting_households
@@ -17,9 +18,16 @@ from refuge.shelters.models import Shelter
 
 
 def _plan(client) -> PlacementPlan:  # type: ignore[no-untyped-def]
+    """The page's button queues the plan as a job; a worker makes it; the job page links it."""
     response = client.post("/placement/")
-    assert response.status_code == 302
-    return PlacementPlan.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert response.status_code == 302 and response.url.startswith("/placement/jobs/")
+    claimed = queue.claim("w1")
+    assert claimed is not None
+    done = queue.run(claimed, heartbeat=False)
+    assert done.state == "done", done.error
+    page = client.get(response.url).content.decode()
+    assert f'href="/placement/plans/{done.result["plan"]}/"' in page
+    return PlacementPlan.objects.get(pk=done.result["plan"])
 
 
 def test_the_plan_is_reviewed_then_accepted_and_reserves_every_place(world: World, as_user) -> None:  # type: ignore[no-untyped-def]

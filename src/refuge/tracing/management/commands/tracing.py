@@ -5,12 +5,14 @@ refuge tracing index                 index every person not yet indexed (after a
 refuge tracing scan [--operation SLUG] [--auto-merge]
                                      run the batch engine over the registry and queue
                                      pairs between the review and merge thresholds
+Both draw a progress bar on standard error when it is a terminal (jobs/progress.py).
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from refuge.jobs.progress import cli_progress
 from refuge.reports.selectors import UnknownOperation, operation_named
 from refuge.tracing import keys
 from refuge.tracing.actions import do_scan_registry
@@ -32,14 +34,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **opts: object) -> None:
         if opts["action"] == "index":
-            total = keys.index_all()
+            with cli_progress("persons looked at", self.stderr._out) as progress:
+                total = keys.index_all(progress=progress)
             self.stdout.write(f"indexed {total} persons")
             return
         try:
             operation = operation_named(opts.get("operation"))  # type: ignore[arg-type]
         except UnknownOperation as e:
             raise CommandError(str(e)) from None
-        result = do_scan_registry(operation=operation, auto_merge=bool(opts["auto_merge"]))
+        with cli_progress("stages: load, link, queue", self.stderr._out) as progress:
+            result = do_scan_registry(
+                operation=operation, auto_merge=bool(opts["auto_merge"]), progress=progress
+            )
         self.stdout.write(
             f"{result.persons} persons scanned, {result.pairs_found} pairs at or above review, "
             f"{result.pairs_new} new in the queue, {result.merged} merged automatically"

@@ -1,4 +1,8 @@
-"""A progress bar for long commands: rich's, on stderr, only when stderr is a terminal."""
+"""A progress bar for long commands: rich's, on stderr, only when stderr is a terminal.
+
+Imports, `refuge tracing index|scan` and `refuge jobs work` (the job it runs: an export,
+a queue's plan…) draw it. Off a terminal the commands stay quiet, except the imports,
+whose `done/total` lines scripts read (`lines=True`)."""
 
 from __future__ import annotations
 
@@ -9,10 +13,16 @@ from typing import IO
 
 
 @contextmanager
-def cli_progress(label: str, stream: IO[str] | None = None) -> Iterator[Callable[[int, int], None]]:
-    """Yields progress(done, total); draws a bar on a TTY. Elsewhere (a pipe, a log)
-    it writes `\\rdone/total label`, which scripts and tests/test_import_killed.py read."""
+def cli_progress(
+    label: str, stream: IO[str] | None = None, *, lines: bool = False
+) -> Iterator[Callable[[int, int], None]]:
+    """Yields progress(done, total); draws a bar on a TTY. Elsewhere (a pipe, a log) it is
+    quiet, or with `lines` writes `\\rdone/total label`, which scripts and
+    tests/test_import_killed.py read."""
     stream = stream or sys.stderr
+    if not stream.isatty() and not lines:
+        yield lambda done, total: None
+        return
     if not stream.isatty():
 
         def plain(done: int, total: int) -> None:
