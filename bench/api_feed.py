@@ -29,6 +29,7 @@ on PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -58,6 +60,23 @@ def refuge(args: list[str], env: dict[str, str]) -> float:
     subprocess.run([sys.executable, "-m", "refuge", *args], env=env, check=True,
                    capture_output=True)  # fmt: skip
     return round(time.perf_counter() - t, 1)
+
+
+def gc_pauses() -> tuple[Any, list[float]]:
+    """A gc callback timing each full (generation 2) collection, and the list it fills."""
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            pauses.append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(timed)
+    return timed, pauses
 
 
 def main() -> None:
@@ -169,14 +188,25 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
     # alone (the server's answer, in-process), and with the client reading the JSON.
     everyone, answer, cpu, parsed = "/api/v1/shelters/?page_size=10000", [], [], []
     result["load_average_before_shelters"] = [round(x, 2) for x in os.getloadavg()]
-    for _ in range(a.shelter_gets):
+    # As `refuge serve` does before forking its workers (serve._settle_before_fork): what
+    # was loaded so far is frozen, out of the collector's way.
+    gc.collect()
+    gc.freeze()
+    collections, pauses = gc_pauses()
+    for _ in range(a.shelter_gets):  # the server's answer alone, as a worker makes it
         t, c = time.perf_counter(), time.process_time()
         response = client.get(everyone)
         answer.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-        body = response.json()
+        assert response.status_code == 200
+    gc.callbacks.remove(collections)
+    result["shelters_all_full_collections"] = len(pauses)
+    result["shelters_all_full_collection_median_ms"] = ms(statistics.median(pauses or [0]))
+    for _ in range(max(1, a.shelter_gets // 4)):  # and with the client reading the JSON
+        t = time.perf_counter()
+        body = client.get(everyone).json()
         parsed.append(time.perf_counter() - t)
-        assert response.status_code == 200 and body["next"] is None, body.get("next")
+        assert body["next"] is None, body.get("next")
     with CaptureQueriesContext(connection) as shelter_queries:
         client.get(everyone)
     result.update({
