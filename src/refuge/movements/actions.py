@@ -37,16 +37,14 @@ def event(**values: Any) -> tuple[Any, ...]:
     return tuple(values.get(c, BLANK.get(c)) for c in COLUMNS)
 
 
-def record_events(rows: Iterable[tuple[Any, ...]], *, batch: int = 5000) -> int:
-    """Append events to the ledger (inside the caller's transaction); returns how many."""
+def record_events(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Append events to the ledger (inside the caller's transaction); returns how many.
+
+    COPY on PostgreSQL (no quoting of each value in Python), batched INSERTs elsewhere:
+    `bulk.insert_rows`."""
     ops = connection.ops
     at, recorded_at = COLUMNS.index("at"), COLUMNS.index("recorded_at")
     now = timezone.now()
-    table = Movement._meta.db_table
-    sql = (
-        f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(c) for c in COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-    )
 
     def adapt(row: tuple[Any, ...]) -> tuple[Any, ...]:
         values = list(row)
@@ -54,20 +52,7 @@ def record_events(rows: Iterable[tuple[Any, ...]], *, batch: int = 5000) -> int:
         values[recorded_at] = ops.adapt_datetimefield_value(values[recorded_at] or now)
         return tuple(values)
 
-    if bulk.copies():  # COPY: no quoting of each value in Python
-        return bulk.insert_rows(table, COLUMNS, (adapt(row) for row in rows))
-    count = 0
-    chunk: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append(adapt(row))
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                count, chunk = count + len(chunk), []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
+    return bulk.insert_rows(Movement._meta.db_table, COLUMNS, (adapt(row) for row in rows))
 
 
 def _aware(value: datetime) -> datetime:
