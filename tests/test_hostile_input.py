@@ -216,6 +216,8 @@ def _blind(w: World) -> list[Target]:
         Target("national", "-", PageForm("/placement/jobs/999999/", "get", [("part", "1")])),
         Target("national", "-", PageForm(f"/desk/exports/{w.export_job}/", "get", [("part", "1")])),
         Target("national", "-", PageForm(f"/desk/exports/{w.export_job}/file", "get", [])),
+        Target("registrar_a", "-", PageForm(f"/api/v1/webhooks/{w.webhook}/resume/", "post", [
+            ("reason", "снова работает")])),
     ]  # fmt: skip
 
 
