@@ -31,7 +31,12 @@ if shutil.which("java") is None:
         "the Spark engine needs Java 17 (scripts/test installs it)", allow_module_level=True
     )
 
-from refuge.core.linkage.spark_engine import SparkLinker, spark_session  # noqa: E402
+from refuge.core.linkage.spark_engine import (  # noqa: E402
+    PAIRS_PER_PARTITION,
+    SparkLinker,
+    pair_partitions,
+    spark_session,
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +88,20 @@ def test_spark_and_duckdb_agree_on_2000_records(spark: Any) -> None:
     linker = SparkLinker(session=spark, keep_below=True, collect_edges=0)
     got = linker.dedupe(data.records)
     assert linker.candidate_pair_count == len(got.pairs or ())
+    assert linker.pair_partitions >= 2
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "4"  # the session's own, back
     assert_same(expected, got)
     assert len(set(got.cluster_ids())) < len(data.records)  # there were duplicates to merge
+
+
+def test_pair_stages_are_sized_by_the_blocks_not_a_fixed_count(spark: Any) -> None:
+    # Keys of 1,001 rows (500,500 pairs each), one key over the block limit (dropped).
+    rows = [(row, key) for key in range(4) for row in range(key * 2_000, key * 2_000 + 1_001)]
+    rows += [(10_000 + row, 99) for row in range(2_001)]
+    keys = spark.createDataFrame(rows, "row long, key long")
+    assert pair_partitions(keys, floor=2) == -(-4 * 500_500 // PAIRS_PER_PARTITION) == 5
+    assert pair_partitions(keys, floor=8) == 8
+    assert pair_partitions(keys.limit(0), floor=2) == 2
 
 
 @pytest.mark.slow

@@ -66,6 +66,9 @@ DEFAULT_MASTER = "local[2]"
 # Above this many merged pairs the clusters are found on the cluster, not the driver.
 COLLECT_EDGES = 5_000_000
 RECORDS_PER_PARTITION = 50_000
+# Candidate pairs per partition (and per shuffle partition of the pair joins): a pair
+# carries both sides' features through the joins, about 1 KB, so a task holds ~0.5 GB.
+PAIRS_PER_PARTITION = 500_000
 _MASKS = ("given_mask", "given_exact", "family_mask", "family_exact", "father_mask")
 _INTS = ("sex", "year", "month", "day")
 _TEXT_FIELDS = (
@@ -297,6 +300,20 @@ def candidate_pairs(keys: DataFrame, max_block: int = MAX_BLOCK) -> DataFrame:
     return joined.select(F.col("a.row").alias("l"), F.col("b.row").alias("r")).distinct()
 
 
+def pair_partitions(keys: DataFrame, floor: int, max_block: int = MAX_BLOCK) -> int:
+    """Partitions for the pair stages, from the block sizes: a key shared by c rows makes at
+    most c(c-1)/2 pairs, so the sum over the kept keys bounds the candidate pairs (a pair
+    sharing several keys is counted once per key). A fixed number of shuffle partitions
+    made tasks of millions of pairs at a million records, and the executor ran out of heap.
+    """
+    from pyspark.sql import functions as F
+
+    sizes = keys.groupBy("key").count().where(F.col("count") <= max_block)
+    bound = sizes.select(F.sum(F.col("count") * (F.col("count") - 1) / 2)).first()
+    pairs = int(bound[0] or 0) if bound is not None else 0
+    return max(floor, -(-pairs // PAIRS_PER_PARTITION))
+
+
 def _with_features(pairs: DataFrame, features: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
@@ -360,6 +377,7 @@ class SparkLinker(RefugeLinker):
     collect_edges: int = COLLECT_EDGES
     partitions: int | None = None
     candidate_pair_count: int = 0
+    pair_partitions: int = 0
 
     def spark(self) -> SparkSession:
         if self.session is None:
@@ -399,35 +417,44 @@ class SparkLinker(RefugeLinker):
         keys = features.mapInPandas(_keys, "row long, key long").persist(
             StorageLevel.MEMORY_AND_DISK
         )
-        pairs = candidate_pairs(keys).repartition(parts)
-        vectors = (
-            _with_features(pairs, features)
-            .mapInPandas(_compare, _VECTOR_SCHEMA)
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
-        model = self.model or self.train_on_spark(spark, features, vectors, n)
-        scored = vectors.mapInPandas(
-            _scorer(spark.sparkContext.broadcast(model), self.merge_at), _SCORED_SCHEMA
-        ).persist(StorageLevel.MEMORY_AND_DISK)
-        _step(spark, "score candidate pairs")
-        self.candidate_pair_count = scored.count()
-        _step(spark, "collect pairs from the review threshold")
-        floor = min(self.review_at, self.merge_at)
-        kept = scored if self.keep_below else scored.where(F.col("probability") >= floor)
-        found = cast(pd.DataFrame, kept.toPandas()).sort_values(["l", "r"], kind="stable")
-        pairs_out = _scored_pairs(found)
-        merged = scored.where("mergeable").select("l", "r")
-        merged_count = int(pairs_out.mergeable(self.merge_at).sum())
-        if merged_count <= self.collect_edges:
-            cluster = clusters_from_links(
-                n, pairs_out.left[pairs_out.mergeable(self.merge_at)],
-                pairs_out.right[pairs_out.mergeable(self.merge_at)],
-            )  # fmt: skip
-        else:
-            _step(spark, "connected components")
-            cluster = _labels(n, cast(pd.DataFrame, spark_components(merged).toPandas()))
-        for frame in (scored, vectors, keys, features):
-            frame.unpersist()
+        _step(spark, "features, blocking keys; size the pair stages")
+        self.pair_partitions = pair_partitions(keys, parts)
+        # Plans are laid out when an action runs, so the joins below take this setting;
+        # a session that was running already gets its own value back afterwards.
+        before = spark.conf.get("spark.sql.shuffle.partitions")
+        spark.conf.set("spark.sql.shuffle.partitions", str(self.pair_partitions))
+        try:
+            pairs = candidate_pairs(keys).repartition(self.pair_partitions)
+            vectors = (
+                _with_features(pairs, features)
+                .mapInPandas(_compare, _VECTOR_SCHEMA)
+                .persist(StorageLevel.MEMORY_AND_DISK)
+            )
+            model = self.model or self.train_on_spark(spark, features, vectors, n)
+            scored = vectors.mapInPandas(
+                _scorer(spark.sparkContext.broadcast(model), self.merge_at), _SCORED_SCHEMA
+            ).persist(StorageLevel.MEMORY_AND_DISK)
+            _step(spark, "score candidate pairs")
+            self.candidate_pair_count = scored.count()
+            _step(spark, "collect pairs from the review threshold")
+            floor = min(self.review_at, self.merge_at)
+            kept = scored if self.keep_below else scored.where(F.col("probability") >= floor)
+            found = cast(pd.DataFrame, kept.toPandas()).sort_values(["l", "r"], kind="stable")
+            pairs_out = _scored_pairs(found)
+            merged = scored.where("mergeable").select("l", "r")
+            merged_count = int(pairs_out.mergeable(self.merge_at).sum())
+            if merged_count <= self.collect_edges:
+                cluster = clusters_from_links(
+                    n, pairs_out.left[pairs_out.mergeable(self.merge_at)],
+                    pairs_out.right[pairs_out.mergeable(self.merge_at)],
+                )  # fmt: skip
+            else:
+                _step(spark, "connected components")
+                cluster = _labels(n, cast(pd.DataFrame, spark_components(merged).toPandas()))
+            for frame in (scored, vectors, keys, features):
+                frame.unpersist()
+        finally:
+            spark.conf.set("spark.sql.shuffle.partitions", before)
         return DedupeResult(ids, cluster, pairs_out, model, self.merge_at, self.review_at)
 
     def train_on_spark(
