@@ -137,7 +137,9 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
     from refuge.accounts.scope import Actor
     from refuge.api.actions import do_create_token
     from refuge.operations.models import Operation
+    from refuge.web.management.commands.serve import settle_before_fork
 
+    settle_before_fork()  # as `refuge serve` before its first request
     operation = Operation.objects.order_by("pk").first()
     # Created, or on a kept database reset, with its one role.
     user = do_create_account(username="bench-api", password="bench password 2026",
@@ -188,10 +190,8 @@ def measure(a: argparse.Namespace, result: dict[str, object]) -> None:
     # alone (the server's answer, in-process), and with the client reading the JSON.
     everyone, answer, cpu, parsed = "/api/v1/shelters/?page_size=10000", [], [], []
     result["load_average_before_shelters"] = [round(x, 2) for x in os.getloadavg()]
-    # As `refuge serve` does before forking its workers (serve._settle_before_fork): what
-    # was loaded so far is frozen, out of the collector's way.
-    gc.collect()
-    gc.freeze()
+    # Again, so that what the walk above left is out of the collector's way too.
+    settle_before_fork()
     collections, pauses = gc_pauses()
     for _ in range(a.shelter_gets):  # the server's answer alone, as a worker makes it
         t, c = time.perf_counter(), time.process_time()

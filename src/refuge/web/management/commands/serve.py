@@ -39,7 +39,16 @@ def server_options(*, host: str, port: int, workers: int) -> dict[str, object]:
     }
 
 
-def _settle_before_fork() -> None:
+#: Tracked objects allocated (net) before a young collection; Python's default is 700.
+#: A request that lists every shelter holds some 12,000 row objects at once: at 700 it
+#: ran about 17 young collections, which moved its rows into the old generation and
+#: set off a full collection every few requests (9 in 100, ~11 ms each, at scale 10).
+#: At 10,000 there were none in 100 (docs/PERFORMANCE.md). What a request leaves to
+#: the collector is a few hundred small objects, so garbage does not pile up.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_before_fork() -> None:
     """Load what every request needs once, in the parent, then exempt it from the GC.
 
     The desk's linkage model and the name tables are hundreds of thousands of objects
@@ -52,6 +61,7 @@ def _settle_before_fork() -> None:
     desk_model()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 class Command(BaseCommand):
@@ -87,7 +97,7 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self) -> object:
-                _settle_before_fork()
+                settle_before_fork()
                 return application
 
         self.stdout.write(
