@@ -40,7 +40,7 @@ from refuge.core.linkage.engine import (
 )
 from refuge.core.linkage.features import FeatureTable, build_features, concat, take
 from refuge.core.linkage.records import BirthDate, PersonRecord
-from refuge.registry.models import Person
+from refuge.registry.models import Household, Person
 from refuge.tracing.model import desk_model
 from refuge.tracing.models import DuplicateCandidate, Merge, NameKey
 
@@ -558,6 +558,22 @@ def index_people(people: Sequence[Registered]) -> list[list[int]]:
     else:
         _insert_keys(list(people), hashed)
     return hashed
+
+
+def as_registered(
+    household: Household, settlement: str, members: Sequence[tuple[int, Sequence[object]]]
+) -> list[Registered]:
+    """A household's persons as `registered_households` would read them back, from the
+    values just written: (person id, the person's `registry.actions.PERSON_COLUMNS`
+    values from given_name to document_key) each. Reading an import batch's own rows
+    back cost a query and a model row each for what the import already held."""
+    return [
+        _registered(
+            (pid, given, patronymic, family, sex, year, month, day, household.phone,
+             settlement, household.pk, household.operation_id, doc)
+        )
+        for pid, (given, patronymic, family, sex, year, month, day, *_, doc) in members
+    ]  # fmt: skip
 
 
 def registered_households(household_ids: Sequence[int]) -> list[list[Registered]]:
