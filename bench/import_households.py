@@ -200,6 +200,8 @@ def main() -> None:
     with scratch_env(args.database, template=args.keep_db) as (env, tmp):
         if not args.keep_db:
             load_scenario(env, args.scale)
+        else:  # the copy at the code's migrations (the kept load may predate some)
+            refuge(env, "migrate", "--verbosity", "0")
         setup = json.loads(refuge(env, "shell", "-v", "0", "-c", SETUP))
         rows = realistic_rows(
             args.households, [f"s{pk}" for pk in setup["origins"]], f"p{setup['point']}"
