@@ -49,7 +49,13 @@ from refuge.movements.models import Movement
 from refuge.operations.models import Operation
 from refuge.operations.selectors import coverage_start
 from refuge.placement.services import ENGINE_WORDS, shelter_offer
-from refuge.registry.actions import NEEDS, MemberData, Registration, do_register_new_households
+from refuge.registry.actions import (
+    NEEDS,
+    MemberData,
+    Registration,
+    do_register_new_households,
+    person_values,
+)
 from refuge.registry.models import Destination, Household, Person, ReceptionPoint
 from refuge.shelters.actions import Assignment, ShelterRefused, do_assign_many
 from refuge.shelters.models import Shelter
@@ -298,10 +304,18 @@ def _register_batch(
     check = keys.BatchCheck(
         [[member_record(i, m, r.phone) for i, m in enumerate(r.members)] for r in fresh]
     )
-    households = do_register_new_households(
+    written = do_register_new_households(
         operation=operation, registrations=fresh, recorded_by=actor.user
     )
-    people = keys.registered_households([h.pk for h in households])
+    households = [n.household for n in written]
+    people = [
+        keys.as_registered(
+            n.household,
+            r.origin.name_ru,
+            [(pid, person_values(m)) for pid, m in zip(n.person_ids, r.members, strict=True)],
+        )
+        for n, r in zip(written, fresh, strict=True)
+    ]
     hashed = keys.index_people([p for persons in people for p in persons])
     found = check.matches(
         people, hashed, operation_id=operation.pk, limit=PER_MEMBER,

@@ -94,22 +94,31 @@ def do_register_households(
     ]
 
 
+@dataclass(frozen=True)
+class NewHousehold:
+    """A household just registered and its members' ids, in the registration's order."""
+
+    household: Household
+    person_ids: list[int]
+
+
 def do_register_new_households(
     *,
     operation: Operation,
     registrations: Sequence[Registration],
     recorded_by: object | None = None,
-) -> list[Household]:
+) -> list[NewHousehold]:
     """Register households none of which is registered yet, in one transaction.
 
     For a caller that looked their idempotency keys up itself (an import batch) and
     must know that every household returned is its own: a key used meanwhile by
-    another transaction raises IntegrityError and nothing is written.
+    another transaction raises IntegrityError and nothing is written. The members' ids
+    come back with them, so the caller need not read its own rows back.
     """
     for r in registrations:
         _check(r)
     with transaction.atomic():
-        return _register(operation, registrations, recorded_by, 2000)
+        return _register_with_ids(operation, registrations, recorded_by, 2000)
 
 
 def do_register_household(
@@ -173,6 +182,17 @@ def _register(
     recorded_by: object | None,
     batch_size: int,
 ) -> list[Household]:
+    return [
+        n.household for n in _register_with_ids(operation, registrations, recorded_by, batch_size)
+    ]
+
+
+def _register_with_ids(
+    operation: Operation,
+    registrations: Sequence[Registration],
+    recorded_by: object | None,
+    batch_size: int,
+) -> list[NewHousehold]:
     if bulk.copies() and len(registrations) > 1:
         return _register_copied(operation, registrations, recorded_by)
     households = Household.objects.bulk_create(
@@ -201,13 +221,14 @@ def _register(
         ],
         batch_size=batch_size,
     )
-    rows = []
+    rows, out = [], []
     people = iter(persons)
     for household, r in zip(households, registrations, strict=True):
         mine = [next(people).pk for _ in r.members]
         rows.extend(_events(operation.pk, household, r, mine, recorded_by))
+        out.append(NewHousehold(household, mine))
     record_events(rows)
-    return households
+    return out
 
 
 HOUSEHOLD_COLUMNS = (
@@ -225,7 +246,7 @@ PERSON_COLUMNS = (
 
 def _register_copied(
     operation: Operation, registrations: Sequence[Registration], recorded_by: object | None
-) -> list[Household]:
+) -> list[NewHousehold]:
     """`_register` with COPY (PostgreSQL): the same rows, no model instance per row.
 
     Ids come from the tables' sequences first, so members and events are written
@@ -255,10 +276,10 @@ def _register_copied(
             registered_by_id=by, idempotency_key=r.idempotency_key,
         )  # fmt: skip
         household._state.adding, household._state.db = False, "default"
-        households.append(household)
         mine = [next(person_ids) for _ in r.members]
+        households.append(NewHousehold(household, mine))
         persons.extend(
-            (pid, hid, *_person_values(m), now) for pid, m in zip(mine, r.members, strict=True)
+            (pid, hid, *person_values(m), now) for pid, m in zip(mine, r.members, strict=True)
         )
         events.extend(_events(operation.pk, household, r, mine, recorded_by))
     bulk.insert_rows(Person._meta.db_table, PERSON_COLUMNS, persons)
@@ -266,7 +287,7 @@ def _register_copied(
     return households
 
 
-def _person_values(m: MemberData) -> tuple[object, ...]:
+def person_values(m: MemberData) -> tuple[object, ...]:
     """A member's columns of PERSON_COLUMNS, from given_name to document_key: `_person`'s."""
     return (
         m.given_name.strip(), m.patronymic.strip(), m.family_name.strip(), m.sex,
@@ -319,7 +340,7 @@ def _events(
 
 def _person(household: Household, m: MemberData) -> Person:
     return Person(
-        household=household, **dict(zip(PERSON_COLUMNS[2:-1], _person_values(m), strict=True))
+        household=household, **dict(zip(PERSON_COLUMNS[2:-1], person_values(m), strict=True))
     )
 
 

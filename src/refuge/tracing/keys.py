@@ -15,7 +15,6 @@ comparisons and the reference model.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,9 +37,15 @@ from refuge.core.linkage.engine import (
     evidence_of,
     score,
 )
-from refuge.core.linkage.features import FeatureTable, build_features, concat, take
+from refuge.core.linkage.features import (
+    FeatureTable,
+    IntArray,
+    build_features,
+    concat,
+    take,
+)
 from refuge.core.linkage.records import BirthDate, PersonRecord
-from refuge.registry.models import Person
+from refuge.registry.models import Household, Person
 from refuge.tracing.model import desk_model
 from refuge.tracing.models import DuplicateCandidate, Merge, NameKey
 
@@ -560,6 +565,22 @@ def index_people(people: Sequence[Registered]) -> list[list[int]]:
     return hashed
 
 
+def as_registered(
+    household: Household, settlement: str, members: Sequence[tuple[int, Sequence[object]]]
+) -> list[Registered]:
+    """A household's persons as `registered_households` would read them back, from the
+    values just written: (person id, the person's `registry.actions.PERSON_COLUMNS`
+    values from given_name to document_key) each. Reading an import batch's own rows
+    back cost a query and a model row each for what the import already held."""
+    return [
+        _registered(
+            (pid, given, patronymic, family, sex, year, month, day, household.phone,
+             settlement, household.pk, household.operation_id, doc)
+        )
+        for pid, (given, patronymic, family, sex, year, month, day, *_, doc) in members
+    ]  # fmt: skip
+
+
 def registered_households(household_ids: Sequence[int]) -> list[list[Registered]]:
     """Each household's persons as the check loads them, in pk order (`index_household`'s)."""
     mine: dict[int, list[Registered]] = {h: [] for h in household_ids}
@@ -583,29 +604,82 @@ class BatchCheck:
         self.groups = [list(g) for g in groups]
         self.query = build_features([r for g in self.groups for r in g])
         self.query_keys = hashed_keys(self.query) if len(self.query) else []
-        self.persons: dict[int, set[int]] = defaultdict(set)
-        self.sizes: dict[int, int] = {}
         self._read_blocks(sorted({k for ks in self.query_keys for k in ks}))
 
     def _read_blocks(self, keys: list[int]) -> None:
-        """Each key's persons (when at most MAX_BLOCK) and how many persons share it."""
+        """Each key's persons (when at most MAX_BLOCK) and how many persons share it, as
+        arrays sorted by key: `block_key`, `block_person` and `block_size` (the key's
+        count; a key shared by more persons has one row, its person not used)."""
         ops = connection.ops
         table, column = ops.quote_name(NameKey._meta.db_table), ops.quote_name("key")
+        parts = [np.empty((0, 3), dtype=np.int64)]
         with connection.cursor() as cursor:
             for start in range(0, len(keys), KEYS_PER_QUERY):
-                part = keys[start : start + KEYS_PER_QUERY]
-                where, params = _key_in(column, part)
-                cursor.execute(
+                where, params = _key_in(column, keys[start : start + KEYS_PER_QUERY])
+                sql = (
                     f"SELECT {column}, person_id, n FROM (SELECT {column}, person_id, "
                     f"COUNT(*) OVER (PARTITION BY {column}) AS n, ROW_NUMBER() OVER "
                     f"(PARTITION BY {column}) AS r FROM {table} WHERE {where}) counted "
-                    f"WHERE n <= {int(MAX_BLOCK)} OR r = 1",
-                    params,
+                    f"WHERE n <= {int(MAX_BLOCK)} OR r = 1"
                 )
-                for hashed, person, n in cursor.fetchall():
-                    self.sizes[hashed] = n
-                    if n <= MAX_BLOCK:
-                        self.persons[hashed].add(person)
+                if bulk.copies():  # read by numpy, no Python object per value
+                    parts.append(bulk.select_int8(sql, params, ("key", "person_id", "n")))
+                else:
+                    cursor.execute(sql, params)
+                    parts.append(np.asarray(cursor.fetchall(), dtype=np.int64).reshape(-1, 3))
+        rows = np.concatenate(parts)
+        order = np.lexsort((rows[:, 1], rows[:, 0]))
+        self.block_key = np.ascontiguousarray(rows[order, 0])
+        self.block_person = np.ascontiguousarray(rows[order, 1])
+        self.block_size = np.ascontiguousarray(rows[order, 2])
+
+    def _wanted(
+        self, registered: Sequence[Sequence[Registered]], registered_keys: Sequence[Sequence[int]]
+    ) -> list[list[int]]:
+        """Each query row's candidates as `_most_shared` picks them from its blocks: the
+        registry's persons and the batch's persons of earlier households sharing a key,
+        a key skipped when more than MAX_BLOCK persons share it counting those.
+
+        Arrays over all the batch's (row, key, person) triples at once, the same choice
+        as sets and counters row by row, which were most of the check's own time.
+        """
+        lengths = np.fromiter((len(ks) for ks in self.query_keys), np.int64, len(self.query_keys))
+        q_row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        q_key = np.fromiter((k for ks in self.query_keys for k in ks), np.int64, int(lengths.sum()))
+        sizes = np.fromiter((len(g) for g in self.groups), np.int64, len(self.groups))
+        q_household = np.repeat(np.arange(len(self.groups), dtype=np.int64), sizes)[q_row]
+        # The batch's persons holding an asked key, sorted by (key, household, person).
+        bk, bh, bp = [], [], []
+        flat = iter(registered_keys)
+        for h, persons in enumerate(registered):
+            for p in persons:
+                for k in next(flat):
+                    bk.append(k)
+                    bh.append(h)
+                    bp.append(p.person_id)
+        b_key, b_household, b_person = (np.asarray(a, dtype=np.int64) for a in (bk, bh, bp))
+        asked = np.isin(b_key, q_key)
+        b_key, b_household, b_person = b_key[asked], b_household[asked], b_person[asked]
+        order = np.lexsort((b_person, b_household, b_key))
+        b_key, b_household, b_person = b_key[order], b_household[order], b_person[order]
+        # Per (row, key): the batch's persons of earlier households, [b_lo, b_hi).
+        b_lo = np.searchsorted(b_key, q_key, "left")
+        b_end = np.searchsorted(b_key, q_key, "right")
+        b_hi = b_lo + _count_below(b_household, b_lo, b_end, q_household)
+        # ... and the registry's, [r_lo, r_hi); its count from the key's first row.
+        r_lo = np.searchsorted(self.block_key, q_key, "left")
+        r_hi = np.searchsorted(self.block_key, q_key, "right")
+        size = np.zeros(len(q_key), dtype=np.int64)
+        present = r_hi > r_lo
+        size[present] = self.block_size[r_lo[present]]
+        used = size + (b_hi - b_lo) <= MAX_BLOCK
+        rows_r, persons_r = _expand(q_row[used], r_lo[used], r_hi[used], self.block_person)
+        rows_b, persons_b = _expand(q_row[used], b_lo[used], b_hi[used], b_person)
+        return _most_shared_arrays(
+            np.concatenate([rows_r, rows_b]),
+            np.concatenate([persons_r, persons_b]),
+            len(self.query_keys),
+        )
 
     def matches(
         self,
@@ -626,31 +700,8 @@ class BatchCheck:
         `cache`: the candidates kept from the import's earlier batches, which the
         batch's persons join.
         """
-        asked = {k for ks in self.query_keys for k in ks}
-        # key -> the batch's households (ascending) and persons holding it
-        batch_h: dict[int, list[int]] = defaultdict(list)
-        batch_p: dict[int, list[int]] = defaultdict(list)
-        flat = iter(registered_keys)
-        batch_people: dict[int, Registered] = {}
-        for h, persons in enumerate(registered):
-            for p in persons:
-                batch_people[p.person_id] = p
-                for k in next(flat):
-                    if k in asked:
-                        batch_h[k].append(h)
-                        batch_p[k].append(p.person_id)
-        wanted: list[list[int]] = []
-        row = 0
-        for h, group in enumerate(self.groups):
-            for _ in group:
-                by_key: dict[int, set[int]] = {}
-                for k in self.query_keys[row]:
-                    before = bisect_left(batch_h.get(k, []), h)
-                    if self.sizes.get(k, 0) + before > MAX_BLOCK:
-                        continue
-                    by_key[k] = self.persons.get(k, set()).union(batch_p[k][:before])
-                wanted.append(_most_shared(by_key, self.query_keys[row]))
-                row += 1
+        batch_people = {p.person_id: p for persons in registered for p in persons}
+        wanted = self._wanted(registered, registered_keys)
         ids = {i for w in wanted for i in w}
         others = ids - batch_people.keys()
         people = {
@@ -677,6 +728,55 @@ class BatchCheck:
             out.append(found[start : start + len(group)])
             start += len(group)
         return out
+
+
+def _count_below(households: IntArray, lo: IntArray, hi: IntArray, below: IntArray) -> IntArray:
+    """For each i, how many of households[lo[i]:hi[i]] (ascending) are below below[i]:
+    a binary search in every slice at once."""
+    left, right = lo.copy(), hi.copy()
+    last = max(len(households) - 1, 0)
+    while (active := left < right).any():
+        mid = (left + right) // 2
+        lower = active & (households[np.minimum(mid, last)] < below)
+        left = np.where(lower, mid + 1, left)
+        right = np.where(active & ~lower, mid, right)
+    return left - lo
+
+
+def _expand(
+    rows: IntArray, lo: IntArray, hi: IntArray, values: IntArray
+) -> tuple[IntArray, IntArray]:
+    """(row, values[j]) for every j in [lo, hi) of each row, flat."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    offsets = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    return np.repeat(rows, lengths), values[offsets + np.arange(total, dtype=np.int64)]
+
+
+PACKED = 40  # bits of a person id in a (row, person) code
+
+
+def _most_shared_arrays(rows: IntArray, persons: IntArray, n_rows: int) -> list[list[int]]:
+    """`_most_shared` for many rows at once, from (row, person) pairs, one per key the
+    two share: per row, its persons sharing the most keys (at most MAX_CANDIDATES, ties
+    to the earlier registered), in id order."""
+    if len(rows) == 0:
+        return [[] for _ in range(n_rows)]
+    if int(persons.max()) >= 1 << PACKED or n_rows >= 1 << (62 - PACKED):
+        raise ValueError("person ids or rows beyond the packed range")
+    codes, shared = np.unique((rows << PACKED) | persons, return_counts=True)
+    row, person = codes >> PACKED, codes & ((1 << PACKED) - 1)
+    # Rank within each row by (-shared, person); `codes` are in (row, person) order.
+    order = np.lexsort((person, -shared, row))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64) - np.searchsorted(row, row[order])
+    kept = rank < MAX_CANDIDATES
+    row, person = row[kept], person[kept]
+    bounds = np.searchsorted(row, np.arange(n_rows + 1, dtype=np.int64)).tolist()
+    chosen = person.tolist()
+    return [chosen[bounds[i] : bounds[i + 1]] for i in range(n_rows)]
 
 
 def _without_merged(found: list[Match], merged: dict[int, int], limit: int) -> list[Match]:

@@ -21,12 +21,20 @@ class NameKey(models.Model):
     at once without duplicating a row.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraints in the database: a key row is derived from its person
+    # and written in the transaction that writes the person (or by `catch_up` from the
+    # person read), and deleting a person deletes its keys through the ORM's cascade.
+    # The constraints' checks at commit were a third of PostgreSQL's work for an import
+    # (two lookups for each of some fifteen keys a person; docs/PERFORMANCE.md).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # No index of its own: no lookup starts from the operation, and at scale 10 the
     # index was 116 MB that every registration's sixty key rows had to update.
     operation = models.ForeignKey(
-        Operation, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+        Operation, on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     key = models.BigIntegerField()
 
     class Meta:

@@ -177,3 +177,36 @@ def test_the_batched_check_queues_the_pairs_the_desk_check_would(
     in_export = [p for p in batched if p[1][0] == "export"]
     assert len(in_export) >= 10 and len(batched) - len(in_export) >= 30, (len(batched), in_export)
     assert Person.objects.count() == sum(len(r.members) for r in registry + export)
+
+
+def test_the_batch_persons_built_from_what_was_written_are_those_read_back(
+    reception_point,
+) -> None:
+    """The import checks its batch's persons as it wrote them (no read-back): they must
+    be what the registry holds, spaces around names, documents and phones included."""
+    _, export = sample(reception_point, seed=3)
+    export = export[:40]
+    export[0] = replace(
+        export[0],
+        members=[
+            replace(export[0].members[0], given_name=" Иван ", family_name="Иванов  ",
+                    patronymic=" Петрович", document_number=" 38 04 123456 "),
+            *export[0].members[1:],
+        ],
+        phone=" +7 (910) 123-45-67",
+    )  # fmt: skip
+    written = imports.do_register_new_households(
+        operation=reception_point.operation, registrations=export
+    )
+    built = [
+        keys.as_registered(
+            n.household,
+            r.origin.name_ru,
+            [
+                (pid, imports.person_values(m))
+                for pid, m in zip(n.person_ids, r.members, strict=True)
+            ],
+        )
+        for n, r in zip(written, export, strict=True)
+    ]
+    assert built == keys.registered_households([n.household.pk for n in written])
