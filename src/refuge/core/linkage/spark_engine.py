@@ -421,7 +421,7 @@ class SparkLinker(RefugeLinker):
         self.pair_partitions = pair_partitions(keys, parts)
         # Plans are laid out when an action runs, so the joins below take this setting;
         # a session that was running already gets its own value back afterwards.
-        before = spark.conf.get("spark.sql.shuffle.partitions")
+        before = spark.conf.get("spark.sql.shuffle.partitions") or "200"  # Spark's default
         spark.conf.set("spark.sql.shuffle.partitions", str(self.pair_partitions))
         try:
             pairs = candidate_pairs(keys).repartition(self.pair_partitions)
