@@ -52,6 +52,7 @@ from refuge.placement.services import ENGINE_WORDS, shelter_offer
 from refuge.registry.actions import (
     NEEDS,
     MemberData,
+    NewHousehold,
     Registration,
     do_register_new_households,
     person_values,
@@ -277,6 +278,21 @@ def apply(
     return created
 
 
+def as_written(
+    written: list[NewHousehold], registrations: list[Registration]
+) -> list[list[keys.Registered]]:
+    """Each new household's persons as the duplicate check reads them, from the values
+    just written (reading the batch's own rows back cost a query and a row each)."""
+    return [
+        keys.as_registered(
+            n.household,
+            r.origin.name_ru,
+            [(pid, person_values(m)) for pid, m in zip(n.person_ids, r.members, strict=True)],
+        )
+        for n, r in zip(written, registrations, strict=True)
+    ]
+
+
 def _register_batch(
     operation: Operation,
     batch: list[Registration],
@@ -308,14 +324,7 @@ def _register_batch(
         operation=operation, registrations=fresh, recorded_by=actor.user
     )
     households = [n.household for n in written]
-    people = [
-        keys.as_registered(
-            n.household,
-            r.origin.name_ru,
-            [(pid, person_values(m)) for pid, m in zip(n.person_ids, r.members, strict=True)],
-        )
-        for n, r in zip(written, fresh, strict=True)
-    ]
+    people = as_written(written, fresh)
     hashed = keys.index_people([p for persons in people for p in persons])
     found = check.matches(
         people, hashed, operation_id=operation.pk, limit=PER_MEMBER,

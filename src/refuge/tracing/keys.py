@@ -568,7 +568,7 @@ def index_people(people: Sequence[Registered]) -> list[list[int]]:
 def as_registered(
     household: Household, settlement: str, members: Sequence[tuple[int, Sequence[object]]]
 ) -> list[Registered]:
-    """A household's persons as `registered_households` would read them back, from the
+    """A household's persons as the check would read them back (`_loaded`), from the
     values just written: (person id, the person's `registry.actions.PERSON_COLUMNS`
     values from given_name to document_key) each. Reading an import batch's own rows
     back cost a query and a model row each for what the import already held."""
@@ -579,14 +579,6 @@ def as_registered(
         )
         for pid, (given, patronymic, family, sex, year, month, day, *_, doc) in members
     ]  # fmt: skip
-
-
-def registered_households(household_ids: Sequence[int]) -> list[list[Registered]]:
-    """Each household's persons as the check loads them, in pk order (`index_household`'s)."""
-    mine: dict[int, list[Registered]] = {h: [] for h in household_ids}
-    for p in _loaded(Person.objects.filter(household_id__in=list(household_ids)).order_by("pk")):
-        mine[p.household_id].append(p)
-    return [mine[h] for h in household_ids]
 
 
 class BatchCheck:
@@ -695,7 +687,7 @@ class BatchCheck:
     ) -> list[list[list[Match]]]:
         """Per household, per member: the matches `check` would have given it alone.
 
-        `registered[h]`: household h's persons as registered (`registered_households`);
+        `registered[h]`: household h's persons as registered (`as_registered`);
         `registered_keys`: their keys, flat in the same order (`index_people`);
         `cache`: the candidates kept from the import's earlier batches, which the
         batch's persons join.

@@ -198,15 +198,14 @@ def test_the_batch_persons_built_from_what_was_written_are_those_read_back(
     written = imports.do_register_new_households(
         operation=reception_point.operation, registrations=export
     )
-    built = [
-        keys.as_registered(
-            n.household,
-            r.origin.name_ru,
-            [
-                (pid, imports.person_values(m))
-                for pid, m in zip(n.person_ids, r.members, strict=True)
-            ],
-        )
-        for n, r in zip(written, export, strict=True)
-    ]
-    assert built == keys.registered_households([n.household.pk for n in written])
+    built = imports.as_written(written, export)
+    assert built == read_back([n.household.pk for n in written])
+
+
+def read_back(household_ids: list[int]) -> list[list[keys.Registered]]:
+    """Each household's persons read from the database as the check loads them."""
+    mine: dict[int, list[keys.Registered]] = {h: [] for h in household_ids}
+    persons = Person.objects.filter(household_id__in=household_ids).order_by("pk")
+    for p in keys._loaded(persons):
+        mine[p.household_id].append(p)
+    return [mine[h] for h in household_ids]
