@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -83,9 +83,13 @@ class DatabaseStore:
     def hit(self, key: str, window: timedelta) -> int:
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
-        with connection.cursor() as cursor:
-            cursor.execute(_upsert(), [key, adapt(now + window), adapt(now), adapt(now)])
-            (hits,) = cursor.fetchone()
+        params = [key, adapt(now + window), adapt(now), adapt(now)]
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            hits = _hit_without_waiting_for_disk(params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(_upsert(), params)
+                (hits,) = cursor.fetchone()
         if random.randrange(PURGE_ONE_IN) == 0:
             Counter.objects.filter(expires_at__lt=timezone.now()).delete()
         return int(hits)
@@ -95,6 +99,22 @@ class DatabaseStore:
 
     def forget(self, key: str) -> None:
         Counter.objects.filter(key=key).delete()
+
+
+def _hit_without_waiting_for_disk(params: list[Any]) -> int:
+    """The UPSERT in its own transaction whose commit does not wait for the WAL flush.
+
+    Every API request counts one hit; in autocommit each was a commit waiting for an
+    fsync (2.8-4 ms of a 50 ms budget on this machine, 0.16 ms without). A count lost to
+    a crash in the next few hundred milliseconds only lets a client one request further,
+    which a rate limit can afford; the setting is LOCAL to this transaction, so nothing
+    else is committed this way. Inside a caller's transaction the count commits with it.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(_upsert(), params)
+        (hits,) = cursor.fetchone()
+    return int(hits)
 
 
 _GIVE_BACK = "if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 then return redis.call('DECR', KEYS[1]) end return 0"

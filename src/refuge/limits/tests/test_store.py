@@ -86,3 +86,26 @@ def test_giving_back_with_no_window_open_counts_nothing(store: str) -> None:
     limit = Limit("test-give-back-none", 1, timedelta(minutes=15))
     give_back(limit, "203.0.113.8")
     assert take(limit, "203.0.113.8") and not take(limit, "203.0.113.8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_outside_any_transaction_commits_and_leaves_durability_as_it_was() -> None:
+    """In autocommit (an API request) the count commits on its own; on PostgreSQL without
+    waiting for the disk, a setting that must not outlive its one transaction."""
+    from django.db import connection, transaction
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    limit = Limit("test-autocommit", 2, timedelta(minutes=10))
+    assert not connection.in_atomic_block
+    assert take(limit, "203.0.113.9") and take(limit, "203.0.113.9")
+    assert not take(limit, "203.0.113.9")
+    assert Counter.objects.get().hits == 3
+    if connection.vendor == "postgresql":
+        assert synchronous_commit() == "on"
+        with transaction.atomic():  # a caller's transaction keeps its durable commit
+            take(limit, "203.0.113.10")
+            assert synchronous_commit() == "on"
