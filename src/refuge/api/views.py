@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +25,7 @@ from refuge.accounts.models import Role
 from refuge.accounts.scope import actor_for, households_for, shelters_for
 from refuge.api import hxl
 from refuge.api import serializers as s
+from refuge.api.pages import KeysetCursor
 from refuge.audit.actions import do_record
 from refuge.audit.models import AuditEvent
 from refuge.desks.selectors import household_for
@@ -45,11 +45,10 @@ READS_HOUSEHOLDS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR, R.REGISTRAR,
 READS_SHELTERS = (R.NATIONAL_COORDINATOR, R.REGIONAL_COORDINATOR, R.SHELTER_MANAGER)
 
 
-class Cursor(CursorPagination):
+class Cursor(KeysetCursor):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
-    ordering = "id"
 
 
 class HasRole(permissions.BasePermission):

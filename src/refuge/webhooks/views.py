@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from refuge.api.views import ApiView
+from refuge.api.views import ApiView, Cursor
 from refuge.webhooks import actions
 from refuge.webhooks import serializers as s
 from refuge.webhooks.models import Delivery, Subscription
@@ -86,10 +85,7 @@ class WebhookResume(ApiView, generics.GenericAPIView):
         return Response(s.SubscriptionSerializer(subscription).data)
 
 
-class NewestFirst(CursorPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+class NewestFirst(Cursor):
     ordering = "-id"
 
 
