@@ -46,8 +46,11 @@ def flipped(ordering: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def position_of(row: Any, ordering: tuple[str, ...]) -> Position:
-    """A row's values of the ordering's fields: a model, a values() dict or a named tuple."""
+    """A row's values of the ordering's fields: a model, a values() dict, a named tuple,
+    or a JSON object's text (a list whose rows the database wrote: api/serializers.py)."""
     names = [f.lstrip("-") for f in ordering]
+    if isinstance(row, (str, bytes)):
+        row = json.loads(row)
     if isinstance(row, dict):
         return tuple(row[n] for n in names)
     return tuple(getattr(row, n) for n in names)
@@ -93,7 +96,7 @@ class KeysetCursor(CursorPagination):
         queryset = queryset.order_by(*walk)
         if position is not None:
             queryset = queryset.filter(after(walk, position))
-        rows = list(queryset[: self.page_size + 1])
+        rows = self.fetch(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -102,6 +105,10 @@ class KeysetCursor(CursorPagination):
         self.has_previous = more if reverse else position is not None
         self.has_next = position is not None if reverse else more
         return self.page
+
+    def fetch(self, queryset: QuerySet[Any]) -> list[Any]:
+        """The rows of a page (and the one after it), as the view's queryset reads them."""
+        return list(queryset)
 
     def get_next_link(self) -> str | None:
         if not self.has_next:

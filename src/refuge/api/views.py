@@ -165,6 +165,11 @@ class ShelterCursor(Cursor):
         "so one request may ask for every shelter in scope."
     )
 
+    def fetch(self, queryset: QuerySet[Any]) -> list[Any]:
+        if connection.vendor == "postgresql":  # each row's JSON text (ShelterList)
+            return s.json_texts(queryset)
+        return super().fetch(queryset)
+
 
 @extend_schema(parameters=[s.ShelterQuery])
 class ShelterList(ApiView, generics.ListAPIView):
@@ -197,13 +202,11 @@ class ShelterList(ApiView, generics.ListAPIView):
         if connection.vendor != "postgresql":
             page = self.paginate_queryset(qs)
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        # Each row's JSON, and beside it only what the cursor reads of a page's ends by
-        # name: the fields it orders by.
-        ordering = self.paginator.get_ordering(request, qs, self)  # type: ignore[union-attr]
-        by = dict.fromkeys(field.lstrip("-") for field in ordering)
-        page = self.paginate_queryset(qs.values_list(*by, "as_json", named=True))
+        # Each row's JSON text alone: the cursor reads the position of a page's two ends
+        # from theirs (every field of `ordering_fields` is in the object).
+        page = self.paginate_queryset(qs.values_list("as_json", flat=True))
         assert page is not None  # always paged (ShelterCursor)
-        return self.get_paginated_response(s.RawRows(r.as_json for r in page))
+        return self.get_paginated_response(s.RawRows(page))
 
 
 class ShelterDetail(ApiView, generics.RetrieveAPIView):

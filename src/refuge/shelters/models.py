@@ -49,6 +49,12 @@ class Shelter(models.Model):
     # when several desks check people in at once.
     occupancy = models.PositiveIntegerField(default=0)
     reserved = models.PositiveIntegerField(default=0)
+    # PostgreSQL only: what the partners' API writes of the fields above that rarely
+    # change, as the opening of the shelter's JSON object, `{"id":1,"name":"…",…` up to
+    # "pets_allowed". Written by a trigger on every insert and on every update that sets
+    # any of those fields (migration 0002), never by Python; the API's list of every
+    # shelter appends the region and the counters (api/serializers.py). Empty on SQLite.
+    json_opening = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         ordering = ["region", "name"]

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.db.models import F
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -235,6 +236,41 @@ def test_every_shelter_in_one_request_is_written_as_the_serializer_writes_it(
         "/api/v1/shelters/?page_size=10000", HTTP_ACCEPT="application/json; indent=2"
     )
     assert indented.content.startswith(b'{\n  "next"') and indented.json() == body
+
+
+def test_every_way_a_shelter_is_written_keeps_its_list_entry_current(world: World) -> None:
+    """On PostgreSQL a trigger keeps each shelter's JSON opening (Shelter.json_opening):
+    a model's save, an update of some fields, a bulk insert, a counter moved alone, and a
+    session that writes floats short all leave the list exactly the serializer's."""
+    client = bearer(token_for(world.users["national"]))
+    kursk = Region.objects.get(code="RU-KRS")
+
+    def listed() -> list[dict[str, Any]]:
+        return client.get("/api/v1/shelters/?page_size=10000").json()["results"]
+
+    school = shelter(world.operation, kursk, "Школа № 3", 120)
+    school.name, school.address, school.pets_allowed = 'Лицей "Школа № 3"', "ул. Мира\t5", True
+    school.save()
+    Shelter.objects.filter(pk=world.shelter_a.pk).update(
+        wheelchair_access=True, district=None, kind=Shelter.Kind.HOTEL, lat=50.123456789012344
+    )
+    Shelter.objects.bulk_create([
+        Shelter(operation=world.operation, region=kursk, name=f"Гостиница {i}", address="—",
+                lat=51.0 + i / 3, lon=36.0, kind=Shelter.Kind.HOTEL, capacity=10 * i)
+        for i in range(1, 4)
+    ])  # fmt: skip
+    Shelter.objects.filter(pk=school.pk).update(occupancy=F("occupancy") + 7, reserved=2)
+    pg = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if pg:  # this session writes floats to 15 digits
+            cursor.execute("SET extra_float_digits = 0")
+        Shelter.objects.filter(pk=school.pk).update(lat=51.73456789012345)
+        if pg:
+            cursor.execute("RESET extra_float_digits")
+    assert listed() == _shelters_by_pk()
+    entry = next(r for r in listed() if r["id"] == school.pk)
+    assert (entry["name"], entry["occupancy"], entry["free"]) == ('Лицей "Школа № 3"', 7, 111)
+    assert entry["lat"] == 51.73456789012345 and entry["pets_allowed"] is True
 
 
 def test_the_shelters_list_is_the_serializer_s_and_its_queries_do_not_grow(
