@@ -8,9 +8,10 @@ time and then (hypothesis) many at once. POST-only URLs are reached through the 
 post to them; `test_every_url_is_walked` fails when a URL of the matrix is reached by
 neither a page nor a form, so a new page cannot slip past the suite.
 
-CI sends each field four of the thirteen kinds of value, spread by a hash so that every
-kind reaches every sort of field across the forms, and draws a few mixed examples per
-form; `scripts/test --slow` sends every field every kind and draws more.
+CI sends each field and each page's query parameters four of the thirteen kinds of value,
+spread by a hash so that every kind reaches every sort of field across the forms, and
+draws a few mixed examples per form; `scripts/test --slow` sends every kind everywhere
+and draws more.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import hashlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote_from_bytes, urlsplit
 
@@ -271,11 +273,11 @@ def test_every_url_is_walked(world: World) -> None:
     assert {name.split("@")[0] for name in matrix(world)} - reached == set()
 
 
-def _share(target: Target, name: str, n: int = 4) -> list[bytes]:
-    """`n` of EACH_FIELD for this field, spread by a hash of the form and the field's name:
-    every field gets several kinds, and across the forms every kind reaches every sort of
-    field. The same share on every run."""
-    start = int(hashlib.sha256(f"{target.path} {name}".encode()).hexdigest(), 16)
+def _share(path: str, name: str, n: int = 4) -> list[bytes]:
+    """`n` of EACH_FIELD for this field (or query parameter) of the form (or page) at
+    `path`, spread by a hash of the two: every field gets several kinds, and across the
+    forms every kind reaches every sort of field. The same share on every run."""
+    start = int(hashlib.sha256(f"{path} {name}".encode()).hexdigest(), 16)
     stride = len(EACH_FIELD) // n  # 13 values, stride 3: n different ones
     return [EACH_FIELD[(start + k * stride) % len(EACH_FIELD)] for k in range(n)]
 
@@ -283,7 +285,7 @@ def _share(target: Target, name: str, n: int = 4) -> list[bytes]:
 def test_each_field_alone_takes_its_share_of_the_hostile_values(world: World) -> None:
     for target in _targets(world) + _blind(world):
         for name in _fields(target):
-            for value in _share(target, name):
+            for value in _share(target.path, name):
                 _send(world, target, {name: value})
 
 
@@ -295,16 +297,26 @@ def test_each_field_alone_takes_each_kind_of_hostile_value(world: World) -> None
                 _send(world, target, {name: value})
 
 
-def test_every_page_takes_hostile_query_parameters(world: World) -> None:
+def _query_walk(world: World, values: Callable[[str, str], list[bytes]]) -> None:
     for who, path in _pages(world):
         parts = urlsplit(path)
         keys = [k.split("=")[0] for k in parts.query.split("&") if k] or ["q"]
-        for key, value in itertools.product(keys, EACH_FIELD):
-            url = f"{parts.path}?{_encoded([(key, value)]).decode()}"
-            assert _client(world, who).get(url).status_code < 500, url
+        for key in keys:
+            for value in values(parts.path, key):
+                url = f"{parts.path}?{_encoded([(key, value)]).decode()}"
+                assert _client(world, who).get(url).status_code < 500, url
         # An id past any table's range in the path itself.
         huge = re.sub(r"/\d+/", "/" + "9" * 25 + "/", parts.path)
         assert _client(world, who).get(huge).status_code < 500, huge
+
+
+def test_every_page_takes_its_share_of_hostile_query_parameters(world: World) -> None:
+    _query_walk(world, lambda path, key: _share(path, key))
+
+
+@pytest.mark.slow
+def test_every_page_takes_hostile_query_parameters(world: World) -> None:
+    _query_walk(world, lambda path, key: EACH_FIELD)
 
 
 hostile_text = st.one_of(
