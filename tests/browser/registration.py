@@ -39,8 +39,8 @@ def register_household(  # type: ignore[no-untyped-def]
         page.locator("input[name=mode][value=organised]").check()
     page.locator("input[name=destination][value=shelter]").check()
     walk.see(page, "registration-filled")
-    page.locator("p button[name=register]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # a click does not wait for the page it asks for
+        page.locator("p button[name=register]").click()
     if not HOUSEHOLD_PAGE.search(page.url):
         walk.see(page, "possible-duplicates")
         decide = page.locator(f"button[name={if_registered}]")

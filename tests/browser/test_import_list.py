@@ -128,7 +128,7 @@ def test_list_mapped_checked_applied_on_a_phone(
     page.goto(f"{live_server.url}/desk/search/")
     page.get_by_label(t("ru", "Family name")).first.fill("Коваленко")
     page.get_by_role("button", name=t("ru", "Search")).first.click()
-    page.wait_for_load_state()
+    expect(page.locator("body")).to_contain_text("Вера")
     found = page.content()
     assert "Ольга" in found and "Вера" in found
     shots(page, "found")
